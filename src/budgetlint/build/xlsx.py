@@ -1,0 +1,49 @@
+"""Deterministic saving of openpyxl workbooks."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import re
+import zipfile
+from pathlib import Path
+
+from openpyxl import Workbook
+
+FIXED_TIME = _dt.datetime(2024, 1, 1, 0, 0, 0)
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def to_bytes(wb: Workbook) -> bytes:
+    """The workbook as .xlsx bytes that depend only on its content."""
+    wb.properties.created = FIXED_TIME
+    wb.properties.modified = FIXED_TIME
+    wb.properties.creator = "budgetlint"
+    wb.properties.lastModifiedBy = "budgetlint"
+    raw = io.BytesIO()
+    wb.save(raw)
+    raw.seek(0)
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                # openpyxl stamps the save time into <dcterms:modified>.
+                data = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>" + FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode() + rb"\g<2>",
+                    data,
+                )
+            zi = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = 0o600 << 16
+            dst.writestr(zi, data)
+    return out.getvalue()
+
+
+def save(wb: Workbook, path: str | Path) -> Path:
+    """Save deterministically; returns the path."""
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_bytes(to_bytes(wb))
+    return p

@@ -1,0 +1,168 @@
+"""The model a form is read into.
+
+Every value keeps the cell it came from (:class:`Field`), so a finding can point
+at the exact cell.  Numbers are stored as the reader parsed them: amounts in 元
+(a 万元 form is converted), rates as fractions (``0.98``), weights and scores
+as points.  Targets and actuals are :class:`budgetlint.values.Value` objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from budgetlint.grid import CellRef, CellValue
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Field(Generic[T]):
+    """A value read from one cell.
+
+    ``raw`` is what the cell stores; ``value`` the parsed value (``None`` when
+    the cell is blank or says "not applicable"); ``decimals`` the number of
+    decimals the cell shows (for tolerances); ``as_text`` is true for a number
+    stored as text.
+    """
+
+    ref: CellRef | None
+    raw: CellValue
+    value: T | None
+    decimals: int | None = None
+    as_text: bool = False
+
+    @property
+    def cell(self) -> str:
+        return self.ref.address if self.ref else ""
+
+    @property
+    def text(self) -> str:
+        """The cell as a user reads it."""
+        if self.raw is None:
+            return ""
+        if isinstance(self.raw, float):
+            if self.decimals is not None:
+                return f"{self.raw:.{self.decimals}f}"
+            return repr(self.raw).removesuffix(".0") if self.raw.is_integer() else repr(self.raw)
+        return str(self.raw).strip()
+
+    @property
+    def blank(self) -> bool:
+        return self.raw is None or (isinstance(self.raw, str) and not self.raw.strip())
+
+
+# Kinds of fund rows, across families.
+FUND_TOTAL = "total"  # 年度资金总额 / 总额
+FUND_FISCAL = "fiscal"  # 其中：当年财政拨款 / 本年财政拨款 / 财政资金
+FUND_CARRYOVER = "carryover"  # 上年结转资金
+FUND_SPECIAL = "special"  # 财政专户管理资金
+FUND_UNIT = "unit"  # 单位资金
+FUND_OTHER = "other"  # 其他资金
+FUND_PARTS = (FUND_FISCAL, FUND_CARRYOVER, FUND_SPECIAL, FUND_UNIT, FUND_OTHER)
+
+
+@dataclass
+class FundRow:
+    """One row of the fund block (项目资金 / 预算执行情况)."""
+
+    kind: str
+    label: Field[str]
+    initial: Field[float] | None = None  # 年初预算数
+    budget: Field[float] | None = None  # 全年预算数 / 调整后预算数 / 预算数(A)
+    executed: Field[float] | None = None  # 全年执行数 / 预算执行数 / 执行数(B)
+    weight: Field[float] | None = None  # 分值 / 权重
+    rate: Field[float] | None = None  # 执行率, as a fraction
+    score: Field[float] | None = None  # 得分
+    reason: Field[str] | None = None  # 原因 (10 + 90 family)
+
+    @property
+    def row(self) -> int:
+        return self.label.ref.row if self.label.ref else 0
+
+
+@dataclass
+class FundBlock:
+    """The fund block: amounts in 元 whatever the form's unit."""
+
+    rows: list[FundRow]
+    unit: str = "元"  # the unit the form prints amounts in
+    weight: float | None = None  # weight printed in the block label, e.g. 预算执行情况(20分)
+    header: CellRef | None = None
+    rate_percent: bool = False  # the rate column is headed (%) and holds 98.00 for 98 %
+
+    def row(self, kind: str) -> FundRow | None:
+        for r in self.rows:
+            if r.kind == kind:
+                return r
+        return None
+
+    @property
+    def total(self) -> FundRow | None:
+        return self.row(FUND_TOTAL)
+
+    @property
+    def parts(self) -> list[FundRow]:
+        return [r for r in self.rows if r.kind in FUND_PARTS]
+
+
+@dataclass
+class Indicator:
+    """One 三级 indicator row."""
+
+    row: int
+    name: Field[str]
+    target: Field[Any]  # Field[Value]
+    actual: Field[Any]  # Field[Value]
+    level1: Field[str] | None = None  # 一级指标, normalised (产出指标 …)
+    level2: Field[str] | None = None  # 二级指标, normalised (数量指标 …)
+    weight: Field[float] | None = None
+    score: Field[float] | None = None
+    reason: Field[str] | None = None  # 偏差原因分析及改进措施
+    weight_source: str = "cell"  # cell | label (weight from a block label) | equal (equal shares)
+    direction: str | None = None  # 正向 / 反向 where the form states it
+
+    @property
+    def key(self) -> str:
+        return self.name.text
+
+
+@dataclass
+class FormS:
+    """A 项目支出绩效自评表 (form S) in any family's layout."""
+
+    sheet: str
+    family: str  # family key, see budgetlint.families
+    title: Field[str] | None = None
+    project: Field[str] | None = None  # 项目名称 (部门 for the department family)
+    amount: Field[float] | None = None  # 项目金额 / 预算资金, 元
+    department: Field[str] | None = None  # 主管部门
+    unit_name: Field[str] | None = None  # 实施单位
+    goal_planned: Field[str] | None = None  # 年度总体目标: 预期目标
+    goal_actual: Field[str] | None = None  # 年度总体目标: 实际完成情况
+    fund: FundBlock | None = None
+    indicators: list[Indicator] = field(default_factory=list)
+    level1_weights: dict[str, Field[float]] = field(default_factory=dict)  # 产出指标(50分)
+    indicator_block_weight: Field[float] | None = None  # 绩效指标(90分) / 年度绩效目标(80分)
+    total_weight: Field[float] | None = None  # 总分 row, 分值 column
+    total_score: Field[float] | None = None  # 总分 row, 得分 column
+    total_label: Field[str] | None = None
+    grade: Field[str] | None = None  # 评价等级 / 自评等级
+    texts: dict[str, Field[str]] = field(default_factory=dict)  # 评价结论, 存在问题, 改进措施 …
+    skipped_rows: list[int] = field(default_factory=list)  # template leftovers not read as indicators
+
+    @property
+    def has_scores(self) -> bool:
+        return any(i.score is not None for i in self.indicators) or self.total_score is not None
+
+
+@dataclass
+class SheetRead:
+    """What the reader made of one sheet."""
+
+    sheet: str
+    status: str  # "form" | "unrecognized" (版式未识别) | "skipped" (not a form)
+    form: FormS | None = None
+    family: str | None = None
+    labels: list[str] = field(default_factory=list)  # labels seen, for 版式未识别
+    reason: str = ""

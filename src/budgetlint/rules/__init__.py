@@ -1,0 +1,14 @@
+"""The rule registry.
+
+A rule is one small function decorated with :func:`rule`.  Its docstring is its
+documentation (what it checks, an anti-pattern, a best practice), shown by
+``budgetlint rules``.  Importing this package registers every rule module.
+"""
+
+from __future__ import annotations
+
+from budgetlint.rules.base import REGISTRY, Rule, RuleContext, all_rules, rule
+
+__all__ = ["REGISTRY", "Rule", "RuleContext", "all_rules", "rule"]
+
+from budgetlint.rules import form_s as _form_s  # noqa: E402,F401  (registers rules)

@@ -1,0 +1,130 @@
+"""Rule, registry and the context a rule reports through."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from budgetlint.findings import Finding, Severity
+from budgetlint.grid import CellRef
+from budgetlint.model import Field, FormS
+from budgetlint.settings import Settings
+
+RuleFunc = Callable[[FormS, "RuleContext"], Iterable[Finding] | None]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A registered rule: stable code, default severity, Chinese title, doc."""
+
+    code: str
+    name: str
+    severity: Severity
+    title: str
+    doc: str
+    func: RuleFunc
+    form: str = "S"
+    scored_only: bool = False  # skipped for families without scores
+
+    def run(self, form: FormS, ctx: RuleContext) -> list[Finding]:
+        ctx._rule = self
+        out = self.func(form, ctx)
+        found = list(out) if out is not None else []
+        found.extend(ctx._drain())
+        return found
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def rule(
+    code: str,
+    name: str,
+    severity: Severity | str,
+    title: str,
+    *,
+    form: str = "S",
+    scored_only: bool = False,
+) -> Callable[[RuleFunc], RuleFunc]:
+    """Register ``func`` as rule ``code``; its docstring is the documentation."""
+
+    def deco(func: RuleFunc) -> RuleFunc:
+        if code in REGISTRY:
+            raise ValueError(f"duplicate rule code {code}")
+        REGISTRY[code] = Rule(
+            code=code,
+            name=name,
+            severity=Severity(severity),
+            title=title,
+            doc=inspect.cleandoc(func.__doc__ or ""),
+            func=func,
+            form=form,
+            scored_only=scored_only,
+        )
+        return func
+
+    return deco
+
+
+def all_rules() -> list[Rule]:
+    return [REGISTRY[c] for c in sorted(REGISTRY)]
+
+
+@dataclass
+class RuleContext:
+    """What a rule sees besides the form: settings, family parameters, a reporter.
+
+    A rule reports with :meth:`report` (or yields :class:`Finding` objects).
+    """
+
+    settings: Settings
+    family: str
+    file: str = ""
+    _rule: Rule | None = None
+    _found: list[Finding] = field(default_factory=list)
+
+    @property
+    def params(self) -> Any:
+        """The family's rule parameters, with the user's overrides applied."""
+        return self.settings.family_params(self.family)
+
+    def report(
+        self,
+        at: Field[Any] | CellRef | None,
+        message: str,
+        *,
+        expected: object = None,
+        actual: object = None,
+        computation: str | None = None,
+        severity: Severity | str | None = None,
+        related: Iterable[Field[Any] | CellRef | None] = (),
+        sheet: str | None = None,
+    ) -> None:
+        assert self._rule is not None, "report() outside a rule run"
+        ref = at.ref if isinstance(at, Field) else at
+        rel = []
+        for r in related:
+            rr = r.ref if isinstance(r, Field) else r
+            if rr is not None:
+                rel.append(rr.address)
+        self._found.append(
+            Finding(
+                code=self._rule.code,
+                severity=Severity(severity) if severity else self._rule.severity,
+                sheet=ref.sheet if ref else (sheet or ""),
+                cell=ref.address if ref else "",
+                message=message,
+                expected=None if expected is None else str(expected),
+                actual=None if actual is None else str(actual),
+                computation=computation,
+                file=self.file,
+                related=tuple(rel),
+                family=self.family,
+            )
+        )
+
+    def _drain(self) -> Iterator[Finding]:
+        found, self._found = self._found, []
+        yield from found
