@@ -11,4 +11,5 @@ from budgetlint.rules.base import REGISTRY, Rule, RuleContext, all_rules, rule
 
 __all__ = ["REGISTRY", "Rule", "RuleContext", "all_rules", "rule"]
 
-from budgetlint.rules import form_s as _form_s  # noqa: E402,F401  (registers rules)
+# Importing the rule modules registers their rules.
+from budgetlint.rules import completeness, fund, indicators, totals  # noqa: E402,F401

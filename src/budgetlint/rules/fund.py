@@ -1,0 +1,1 @@
+"""Form-S rules: fund."""
