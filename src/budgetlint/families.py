@@ -1,8 +1,13 @@
-"""Layout families of form S (项目支出绩效自评表).
+"""Layout families of form S (项目支出绩效自评表), as data.
 
-A family is data: its name, the labels that identify it, and its rule
-parameters.  The reader (:mod:`budgetlint.forms.form_s`) recognises a family by
-its labels and maps every column to the same model.
+A family is one :class:`Family` entry: its name, the labels that identify it,
+and its rule parameters.  The reader (:mod:`budgetlint.forms.form_s`) is one
+code path for all of them: it finds the blocks by the label synonyms below and
+maps every column to the same model.  A new family is one entry here, one
+example workbook and one test.
+
+Labels are compared after :func:`budgetlint.text.norm` (simplified characters,
+half-width brackets, no spaces, no trailing colon).
 """
 
 from __future__ import annotations
@@ -10,25 +15,96 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from budgetlint.params import FamilyParams
+from budgetlint.text import norm
 
 
 @dataclass(frozen=True)
 class Family:
+    """One layout family.
+
+    ``markers`` is a tuple of label groups: every group must be matched by some
+    label of the sheet (a label matches a group when its key contains one of the
+    group's texts).  ``excludes``: labels whose presence rules the family out.
+    Families are tried in table order, most specific first.
+    """
+
     key: str
-    name: str  # Chinese display name
+    name: str
+    markers: tuple[tuple[str, ...], ...] = ()
+    excludes: tuple[str, ...] = ()
     params: FamilyParams = field(default_factory=FamilyParams)
+    description: str = ""
 
 
-FAMILIES: dict[str, Family] = {
-    f.key: f
-    for f in (
-        Family("national", "全国通用（元）"),
-        Family("national_wan", "全国通用（万元）"),
-        Family("split_target", "指标值分列"),
-        Family("ten_ninety", "部门预算项目（10+90）"),
-        Family("twenty_eighty", "市级项目（20+80）", FamilyParams(fund_weight=20.0, equal_split=True)),
-        Family("transfer", "转移支付绩效目标自评表"),
-        Family("no_score", "专项资金绩效目标自评表（无分值）", FamilyParams(scored=False)),
-        Family("department", "部门整体支出绩效自评表"),
-    )
-}
+FAMILY_LIST: tuple[Family, ...] = (
+    Family(
+        "department",
+        "部门整体支出绩效自评表",
+        markers=(("部门整体",), ("绩效",)),
+        description="部门整体支出：部门名称代替项目名称，预算资金代替项目资金，其余同全国通用表。",
+    ),
+    Family(
+        "ten_ninety",
+        "部门预算项目支出绩效自评表（10+90）",
+        markers=(("调整后预算数", "调整预算数"), ("预算执行数",), ("绩效指标",)),
+        description="预算执行情况(10分)：年初预算·调整后预算数·预算执行数·预算执行率·权重·得分·原因；"
+        "绩效指标(90分)：指标性质·指标值·度量单位分列，完成值、权重、得分、未完成原因分析；合计行。",
+    ),
+    Family(
+        "twenty_eighty",
+        "市级项目绩效自评表（20+80）",
+        markers=(("预算数(a)", "预算数(A)"), ("执行数(b)", "执行数(B)"), ("年初目标值", "年初指标值")),
+        params=FamilyParams(fund_weight=20.0, equal_split=True),
+        description="预算执行情况(20分)：预算数(A)·执行数(B)·执行率(B/A)·得分(20分*执行率)；"
+        "年度绩效目标(80分)或两块各40分，指标无分值列，按块内等分；总分与自评等级。",
+    ),
+    Family(
+        "no_score",
+        "专项资金绩效目标自评表（无分值）",
+        markers=(("全年完成值", "年终完成值", "完成值"), ("年度指标值", "指标值")),
+        excludes=("分值", "权重", "得分", "总分"),
+        params=FamilyParams(scored=False),
+        description="只有年度指标值、全年完成值和未完成原因，无分值、得分、总分：只核对执行率、资金合计和填报完整性。",
+    ),
+    Family(
+        "transfer",
+        "转移支付绩效目标自评表",
+        markers=(("全年实际值",), ("全年预算数(a)", "全年预算数(A)", "全年执行数(b)", "全年执行数(B)")),
+        description="资金情况：全年预算数(A)·全年执行数(B)·分值·执行率(B/A)·得分；分值列在年度指标值之前；全年实际值。",
+    ),
+    Family(
+        "split_target",
+        "项目支出绩效自评表（指标值分列）",
+        markers=(("指标性质",), ("度量单位", "计量单位")),
+        description="年度指标值分为指标性质·指标值·度量单位三列；总分前有其他需要说明事项；总分后有等级。",
+    ),
+    Family(
+        "national_wan",
+        "项目支出绩效自评表（全国通用，万元）",
+        markers=(("项目资金(万元)", "资金(万元)"),),
+        description="全国通用表，金额以万元填列，一级指标名称带分值（产出指标(50分)）。",
+    ),
+    Family(
+        "national",
+        "项目支出绩效自评表（全国通用，元）",
+        markers=(("项目资金", "资金情况", "预算资金"), ("年度绩效指标", "绩效指标"), ("年度指标值", "指标值")),
+        description="财预〔2020〕10号全国通用表：项目资金（元）、年度总体目标、年度绩效指标、总分。",
+    ),
+)
+
+FAMILIES: dict[str, Family] = {f.key: f for f in FAMILY_LIST}
+
+
+def _matches(keys: list[str], needle: str) -> bool:
+    n = norm(needle)
+    return any(n in k for k in keys)
+
+
+def detect(keys: list[str]) -> Family | None:
+    """The first family whose markers all occur among ``keys`` (normalised labels)."""
+    for fam in FAMILY_LIST:
+        if any(_matches(keys, ex) for ex in fam.excludes):
+            continue
+        if all(any(_matches(keys, alt) for alt in group) for group in fam.markers):
+            return fam
+    return None

@@ -31,6 +31,7 @@ class Field(Generic[T]):
     value: T | None
     decimals: int | None = None
     as_text: bool = False
+    shown: str | None = None  # the cell as displayed (number format applied), when known
 
     @property
     def cell(self) -> str:
@@ -39,6 +40,8 @@ class Field(Generic[T]):
     @property
     def text(self) -> str:
         """The cell as a user reads it."""
+        if self.shown is not None:
+            return self.shown
         if self.raw is None:
             return ""
         if isinstance(self.raw, float):

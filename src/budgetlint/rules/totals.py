@@ -1,1 +1,332 @@
-"""Form-S rules: totals."""
+"""Form-S rules: weights, the total score and the grade, codes S301–S304.
+
+All of them need scores, so they are ``scored_only``: the checker skips them for
+families without 分值/得分/总分 (``no_score``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from budgetlint.model import Field, FormS, Indicator
+from budgetlint.rules.base import RuleContext, rule
+from budgetlint.rules.fund import fund_weight, num, pts, shown_decimals
+from budgetlint.scoring import grade as grade_of
+from budgetlint.settings import DEFAULT_GRADES, NATIONAL_GRADES
+from budgetlint.tolerance import EPS, Verdict, compare, decimals_of, fmt
+
+_NONE_TEXTS = frozenset({"无", "0", "不适用", "/", "—", "-"})
+
+
+def target_not_applicable(ind: Indicator) -> bool:
+    """True when the indicator's target says it does not apply (``无``, ``0``, ``不适用``)."""
+    v = ind.target.value
+    kind = getattr(v, "kind", None)
+    if kind is not None:
+        return str(getattr(kind, "name", kind)).upper().endswith("NONE")
+    return ind.target.text.replace(" ", "") in _NONE_TEXTS
+
+
+def _weight_decimals(fields: list[Field[Any]]) -> int:
+    return max((shown_decimals(f, 0) for f in fields), default=0)
+
+
+def _last_weight_cell(form: FormS) -> Field[Any] | None:
+    for ind in reversed(form.indicators):
+        if ind.weight is not None and ind.weight.ref is not None:
+            return ind.weight
+    total = form.fund.total if form.fund else None
+    return total.weight if total is not None else None
+
+
+def _level1(ind: Indicator) -> str:
+    if ind.level1 is None:
+        return ""
+    v = ind.level1.value
+    return v if isinstance(v, str) and v else ind.level1.text
+
+
+def _verdict_severity(v: Verdict) -> str:
+    return "note" if v is Verdict.ROUNDING else "error"
+
+
+# --------------------------------------------------------------------------- S301
+
+
+@rule("S301", "weights-sum", "error", "分值合计不等于 100", scored_only=True)
+def check_weights_sum(form: FormS, ctx: RuleContext) -> None:
+    """Fund weight + Σ indicator 分值 must equal the total (100), and so must the printed 总分 分值.
+
+    The fund weight is the fund row's 分值 cell, else the block label's weight,
+    else the family's (10 or 20).  The finding sits on the 总分 row's 分值 cell
+    (or, without one, on the last weight cell).  A sum of weights with
+    decimals (equal shares such as 33.33) may miss 100 by rounding: a note.
+
+    In families with ``renormalize_na`` an indicator whose target does not apply
+    (``无`` / ``不适用``) is left out of the sum whatever weight it prints: the
+    remaining weights must have been re-normalised to reach 100 on their own.
+    Elsewhere every printed weight counts (a ``无`` row with 分值 0 adds nothing).
+
+    Anti-pattern::
+
+        资金 10 + 指标 10 + 10 + 10 + 5 + 5 + 5 + 5 + 20 + 15 = 95   总分 分值 100
+
+    Best practice::
+
+        资金 10 + 指标 10 + 10 + 10 + 5 + 5 + 5 + 5 + 20 + 20 = 100  总分 分值 100
+    """
+    params = ctx.params
+    total_points = float(params.total_weight)
+    fw, fw_cell, _ = fund_weight(form, ctx)
+    weights: list[Field[Any]] = []
+    left_out = 0
+    for ind in form.indicators:
+        if ind.weight is None or num(ind.weight) is None:
+            continue
+        if params.renormalize_na and target_not_applicable(ind):
+            left_out += 1
+            continue
+        weights.append(ind.weight)
+    if not weights and form.total_weight is None:
+        return
+    ind_sum = sum(num(w) or 0.0 for w in weights)
+    computed = fw + ind_sum
+    terms = len(weights) + 1
+    dec = max(_weight_decimals(weights), shown_decimals(fw_cell, 0) if fw_cell else 0)
+    units = ctx.settings.rounding_units
+    comp = f"资金 {pts(fw)} + 指标 {pts(ind_sum)} = {pts(computed)}"
+    if left_out:
+        comp += f"（已剔除 {left_out} 项不适用指标）"
+    at = form.total_weight if form.total_weight is not None else _last_weight_cell(form)
+    printed = num(form.total_weight)
+
+    problems: list[str] = []
+    sev = None
+    v_sum = compare(computed, total_points, dec, terms=terms, units=units)
+    if v_sum is not Verdict.OK:
+        problems.append(f"分值合计应为 {pts(total_points)}，实际为 {comp}")
+        sev = _verdict_severity(v_sum)
+    if printed is not None and form.total_weight is not None:
+        dec_p = max(dec, shown_decimals(form.total_weight, 0))
+        v_printed = compare(printed, computed, dec_p, terms=terms, units=units)
+        if v_printed is not Verdict.OK:
+            problems.append(
+                f"总分分值填为 {form.total_weight.text}，与各项分值之和 {pts(computed)} 不符"
+            )
+            if sev != "error":
+                sev = _verdict_severity(v_printed)
+    if not problems:
+        return
+    ctx.report(
+        at,
+        "；".join(problems),
+        expected=pts(total_points),
+        actual=pts(computed),
+        computation=comp,
+        severity=sev,
+        related=[w for w in weights if w.ref is not None],
+        sheet=form.sheet,
+    )
+
+
+# --------------------------------------------------------------------------- S302
+
+
+@rule("S302", "total-score", "error", "总分与各项得分之和不符", scored_only=True)
+def check_total_score(form: FormS, ctx: RuleContext) -> None:
+    """The 总分 得分 must equal 资金得分 + Σ indicator 得分.
+
+    The sum is compared at the printed total's decimals; a difference of up to
+    n half-units (n = number of addends, each of them rounded) is a rounding
+    note, anything larger an error.  A blank score adds nothing (S401 reports
+    it).
+
+    Anti-pattern::
+
+        资金得分 9.80, 指标得分 8.0 + 10.0 + … = 85.5, 总分 96.30
+
+    Best practice::
+
+        总分 95.30   (9.80 + 85.5)
+    """
+    if form.total_score is None:
+        return
+    printed = num(form.total_score)
+    if printed is None:
+        return
+    total = form.fund.total if form.fund else None
+    fund_score = num(total.score) if total is not None else None
+    scores = [i.score for i in form.indicators if i.score is not None and num(i.score) is not None]
+    if fund_score is None and not scores:
+        return
+    ind_sum = sum(num(s) or 0.0 for s in scores)
+    computed = (fund_score or 0.0) + ind_sum
+    terms = len(scores) + (1 if fund_score is not None else 0)
+    dec = shown_decimals(form.total_score, 0)
+    shown = max(dec, 2)
+    verdict = compare(printed, computed, dec, terms=terms, units=ctx.settings.rounding_units)
+    if verdict is Verdict.OK:
+        return
+    fund_text = fmt(fund_score, 2) if fund_score is not None else "0"
+    comp = f"资金得分 {fund_text} + 指标得分合计 {fmt(ind_sum, 2)} = {fmt(computed, shown)}"
+    detail = " + ".join([fund_text] + [s.text for s in scores])
+    tail = "（舍入差异）" if verdict is Verdict.ROUNDING else ""
+    ctx.report(
+        form.total_score,
+        f"总分应为 {comp}，表中为 {form.total_score.text}{tail}",
+        expected=fmt(computed, shown),
+        actual=form.total_score.text,
+        computation=f"{detail} = {fmt(computed, shown)}",
+        severity=_verdict_severity(verdict),
+    )
+
+
+# --------------------------------------------------------------------------- S303
+
+
+def _scales(ctx: RuleContext) -> list[tuple[tuple[float, str], ...]]:
+    """The configured scale first, then the default and national names on its bounds."""
+    own = tuple(sorted(ctx.settings.grades, key=lambda p: p[0], reverse=True))
+    out = [own]
+    for alt in (DEFAULT_GRADES, NATIONAL_GRADES):
+        if len(alt) == len(own):
+            out.append(tuple((low, name) for (low, _), (_, name) in zip(own, alt, strict=True)))
+        else:
+            out.append(alt)
+    return out
+
+
+def _band_text(scale: tuple[tuple[float, str], ...], name: str) -> str:
+    ordered = sorted(scale, key=lambda p: p[0], reverse=True)
+    for i, (low, n) in enumerate(ordered):
+        if n != name:
+            continue
+        if i == 0:
+            return f"≥ {pts(low)}"
+        high = ordered[i - 1][0]
+        if i == len(ordered) - 1:
+            return f"< {pts(high)}"
+        return f"{pts(low)}–{pts(high)}"
+    return ""
+
+
+@rule("S303", "grade", "error", "评价等级与总分不符", scored_only=True)
+def check_grade(form: FormS, ctx: RuleContext) -> None:
+    """The printed 评价等级 / 自评等级 must be the grade of the 总分 on the configured scale.
+
+    The default scale is 优秀 ≥ 90, 良好 80–90, 合格 60–80, 不合格 < 60
+    (setting ``grades``).  A form printing the national names 优 / 良 / 中 / 差
+    (or the default names under a national setting) is read on the same
+    bounds.  The grade is taken from the printed 总分 (S302 checks the total).
+
+    Anti-pattern::
+
+        总分 67.14   评价等级 良好
+
+    Best practice::
+
+        总分 67.14   评价等级 合格
+    """
+    g = form.grade
+    if g is None or g.blank or form.total_score is None:
+        return
+    score = num(form.total_score)
+    if score is None:
+        return
+    text = g.text.replace(" ", "").replace("\u3000", "")
+    scales = _scales(ctx)
+    scale = next((s for s in scales if any(n == text for _, n in s)), None)
+    if scale is None:
+        expected = ctx.settings.grade_for(score)
+        names = "、".join(n for _, n in scales[0])
+        ctx.report(
+            g,
+            f"评价等级“{g.text}”不在等级表（{names}）中；总分 {form.total_score.text} 应为"
+            f"“{expected}”（{_band_text(scales[0], expected)}）",
+            expected=expected,
+            actual=g.text,
+            computation=f"总分 {form.total_score.text} → {expected}",
+        )
+        return
+    expected = grade_of(score, scale)
+    if expected == text:
+        return
+    comp = f"总分 {form.total_score.text} → {expected}（{_band_text(scale, expected)}）"
+    ctx.report(
+        g,
+        f"评价等级应为“{expected}”（{comp}），表中为“{g.text}”",
+        expected=expected,
+        actual=g.text,
+        computation=comp,
+        related=(form.total_score,),
+    )
+
+
+# --------------------------------------------------------------------------- S304
+
+
+@rule("S304", "block-weight", "error", "区块标题分值与所含分值之和不符", scored_only=True)
+def check_block_weight(form: FormS, ctx: RuleContext) -> None:
+    """A weight printed in a block label must equal the weights of the block.
+
+    - ``绩效指标(90分)`` / ``年度绩效目标(80分)``: Σ indicator 分值;
+    - ``产出指标(50分)`` and the other 一级 labels: Σ 分值 of their indicators;
+    - ``预算执行情况(10分)``: the fund row's 分值 (or, without one, the family's
+      fund weight).
+
+    Weights with decimals (equal shares) may miss by rounding: a note.
+
+    Anti-pattern::
+
+        绩效指标(90分) over indicators weighing 20 + 20 + 20 + 20 = 80
+
+    Best practice::
+
+        绩效指标(90分) over indicators weighing 20 + 20 + 20 + 20 + 10 = 90
+    """
+    units = ctx.settings.rounding_units
+    weighted = [i for i in form.indicators if i.weight is not None and num(i.weight) is not None]
+
+    def check(label: Field[Any], what: str, members: list[Indicator]) -> None:
+        lw = num(label)
+        if lw is None or not members:
+            return
+        fields = [i.weight for i in members if i.weight is not None]
+        s = sum(num(f) or 0.0 for f in fields)
+        dec = max(_weight_decimals(fields), shown_decimals(label, 0))
+        verdict = compare(lw, s, dec, terms=len(fields), units=units)
+        if verdict is Verdict.OK:
+            return
+        comp = " + ".join(f.text for f in fields) + f" = {pts(s)}"
+        ctx.report(
+            label,
+            f"{what}标题分值为 {pts(lw)}，所含指标分值之和为 {comp}",
+            expected=pts(s),
+            actual=pts(lw),
+            computation=comp,
+            severity=_verdict_severity(verdict),
+            related=fields,
+            sheet=form.sheet,
+        )
+
+    if form.indicator_block_weight is not None:
+        check(form.indicator_block_weight, "绩效指标", weighted)
+    for level1, label in form.level1_weights.items():
+        members = [i for i in weighted if _level1(i) == level1]
+        check(label, level1, members)
+
+    fund = form.fund
+    if fund is not None and fund.weight is not None:
+        total = fund.total
+        cell = num(total.weight) if total is not None else None
+        expected = cell if cell is not None else float(ctx.params.fund_weight)
+        source = "分值栏" if cell is not None else "本版式资金分值"
+        if abs(float(fund.weight) - expected) > EPS * max(1.0, expected):
+            dec = decimals_of(expected)
+            ctx.report(
+                fund.header if fund.header is not None else (total.weight if total else None),
+                f"资金区块标题分值为 {pts(float(fund.weight))}，{source}为 {pts(expected)}",
+                expected=fmt(expected, dec),
+                actual=pts(float(fund.weight)),
+                sheet=form.sheet,
+            )

@@ -1,0 +1,285 @@
+"""The .xlsx/.xlsm zip package: parts, content types and relationships.
+
+A :class:`Package` holds every part's bytes and zip metadata in the original
+order.  Writing copies each unchanged part's bytes and metadata (name, time
+stamp, compression method, attributes) and appends new parts at the end, so a
+patched workbook differs from its source only in the parts that were edited.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from budgetlint.annotate import xmltext as X
+
+CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+REL_OFFICE_DOCUMENT = R_NS + "/officeDocument"
+REL_WORKSHEET = R_NS + "/worksheet"
+REL_COMMENTS = R_NS + "/comments"
+REL_VML = R_NS + "/vmlDrawing"
+
+CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+CT_COMMENTS = "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"
+CT_VML = "application/vnd.openxmlformats-officedocument.vmlDrawing"
+
+XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
+
+
+class AnnotateError(Exception):
+    """A workbook cannot be annotated or cleared; the message names the file and reason."""
+
+
+@dataclass
+class Rel:
+    """One relationship of a ``.rels`` part."""
+
+    id: str
+    type: str
+    target: str
+    external: bool
+
+
+class Package:
+    """An OPC zip package held in memory."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.name = path.name
+        self.infos: list[zipfile.ZipInfo] = []
+        self.data: dict[str, bytes] = {}
+        self.comment = b""
+        self._load()
+
+    # -- reading -------------------------------------------------------------------
+
+    def fail(self, reason: str, part: str | None = None) -> AnnotateError:
+        where = f"{self.name}（{part}）" if part else self.name
+        return AnnotateError(f"{where}：{reason}")
+
+    def _load(self) -> None:
+        try:
+            head = self.path.read_bytes()[:8]
+        except FileNotFoundError:
+            raise self.fail("文件不存在 (file not found)") from None
+        except OSError as exc:
+            raise self.fail(f"无法读取文件 ({exc})") from None
+        if head == CFB_MAGIC:
+            raise self.fail(
+                "文件已加密或为旧版 .xls 格式（OLE/CFB 容器，encrypted or legacy workbook），"
+                "请另存为未加密的 .xlsx 后再试"
+            )
+        try:
+            with zipfile.ZipFile(self.path) as zf:
+                self.comment = zf.comment
+                for info in zf.infolist():
+                    if info.is_dir():
+                        self.infos.append(info)
+                        continue
+                    if info.flag_bits & 0x1:
+                        raise self.fail("zip 包中的部件已加密 (encrypted)", info.filename)
+                    try:
+                        self.data[info.filename] = zf.read(info)
+                    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+                        raise self.fail(
+                            f"zip 包已截断或损坏 (truncated or corrupt: {exc})", info.filename
+                        ) from None
+                    self.infos.append(info)
+        except zipfile.BadZipFile as exc:
+            if head.startswith(b"PK"):
+                raise self.fail(f"zip 包已截断或损坏 (truncated or corrupt: {exc})") from None
+            raise self.fail("不是 Excel 工作簿（不是 zip 包，not a zip file）") from None
+        if "[Content_Types].xml" not in self.data:
+            raise self.fail("不是 Excel 工作簿（缺少 [Content_Types].xml）")
+
+    # -- parts -----------------------------------------------------------------------
+
+    def parts(self) -> list[str]:
+        return [i.filename for i in self.infos if not i.is_dir()]
+
+    def has(self, part: str) -> bool:
+        return part in self.data
+
+    def read(self, part: str) -> bytes:
+        try:
+            return self.data[part]
+        except KeyError:
+            raise self.fail("缺少部件 (missing part)", part) from None
+
+    def text(self, part: str) -> str:
+        raw = self.read(part)
+        try:
+            return raw.decode("utf-8-sig") if raw[:3] == b"\xef\xbb\xbf" else raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise self.fail("不是 UTF-8 编码的 XML", part) from None
+
+    def write(self, part: str, data: bytes | str) -> None:
+        """Replace or add a part (new parts go to the end of the zip)."""
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        if part not in self.data:
+            info = zipfile.ZipInfo(part, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            self.infos.append(info)
+        self.data[part] = raw
+
+    def remove(self, part: str) -> None:
+        if part in self.data:
+            del self.data[part]
+            self.infos = [i for i in self.infos if i.filename != part]
+
+    def unused_name(self, pattern: str) -> str:
+        """First ``pattern.format(n)`` (n = 1, 2, …) that is not a part (case-insensitive)."""
+        lower = {p.lower() for p in self.data}
+        n = 1
+        while pattern.format(n).lower() in lower:
+            n += 1
+        return pattern.format(n)
+
+    def save(self, dst: Path) -> None:
+        with zipfile.ZipFile(dst, "w", allowZip64=True) as zf:
+            for info in self.infos:
+                if info.is_dir():
+                    zf.writestr(_clone_info(info), b"")
+                    continue
+                zf.writestr(_clone_info(info), self.data[info.filename])
+            if self.comment:
+                zf.comment = self.comment
+
+    # -- content types -----------------------------------------------------------------
+
+    def content_type(self, part: str) -> str | None:
+        xml = self.text("[Content_Types].xml")
+        top = X.root(xml)
+        want = "/" + part.lstrip("/")
+        for e in X.children(xml, top, "Override"):
+            a = e.attrs(xml)
+            if a.get("PartName", "").lower() == want.lower():
+                return a.get("ContentType")
+        ext = posixpath.splitext(part)[1].lstrip(".").lower()
+        for e in X.children(xml, top, "Default"):
+            a = e.attrs(xml)
+            if a.get("Extension", "").lower() == ext:
+                return a.get("ContentType")
+        return None
+
+    def add_override(self, part: str, content_type: str) -> None:
+        xml = self.text("[Content_Types].xml")
+        top = X.root(xml)
+        xml, top = X.open_element(xml, top)
+        new = (
+            f'<{top.prefix}Override PartName="{X.escape_attr("/" + part.lstrip("/"))}" '
+            f'ContentType="{X.escape_attr(content_type)}"/>'
+        )
+        self.write("[Content_Types].xml", xml[: top.inner_end] + new + xml[top.inner_end :])
+
+    def remove_override(self, part: str) -> None:
+        xml = self.text("[Content_Types].xml")
+        want = "/" + part.lstrip("/")
+        for e in X.children(xml, X.root(xml), "Override"):
+            if e.attrs(xml).get("PartName", "").lower() == want.lower():
+                self.write("[Content_Types].xml", xml[: e.start] + xml[e.end :])
+                return
+
+    # -- relationships -----------------------------------------------------------------
+
+    @staticmethod
+    def rels_part(part: str) -> str:
+        """'xl/worksheets/sheet1.xml' -> 'xl/worksheets/_rels/sheet1.xml.rels'; '' -> root."""
+        folder, base = posixpath.split(part)
+        return posixpath.join(folder, "_rels", base + ".rels")
+
+    def rels(self, part: str) -> list[Rel]:
+        rp = self.rels_part(part)
+        if rp not in self.data:
+            return []
+        xml = self.text(rp)
+        out: list[Rel] = []
+        for e in X.children(xml, X.root(xml), "Relationship"):
+            a = e.attrs(xml)
+            out.append(
+                Rel(
+                    a.get("Id", ""),
+                    a.get("Type", ""),
+                    a.get("Target", ""),
+                    a.get("TargetMode", "") == "External",
+                )
+            )
+        return out
+
+    @staticmethod
+    def resolve(source: str, target: str) -> str:
+        """Part name a relationship of ``source`` points at."""
+        if target.startswith("/"):
+            return posixpath.normpath(target.lstrip("/"))
+        folder = posixpath.dirname(source)
+        return posixpath.normpath(posixpath.join(folder, target))
+
+    @staticmethod
+    def relative(source: str, part: str) -> str:
+        """Relative target from ``source``'s folder to ``part``."""
+        return posixpath.relpath(part, posixpath.dirname(source) or ".")
+
+    def add_rel(self, source: str, rel_type: str, part: str) -> str:
+        """Add a relationship from ``source`` to ``part``; returns its new id."""
+        rp = self.rels_part(source)
+        if rp in self.data:
+            xml = self.text(rp)
+        else:
+            xml = XML_DECL + f'<Relationships xmlns="{RELS_NS}"></Relationships>'
+        top = X.root(xml)
+        xml, top = X.open_element(xml, top)
+        used = {r.id for r in self.rels(source)} if rp in self.data else set()
+        n = 1
+        while f"rId{n}" in used:
+            n += 1
+        rid = f"rId{n}"
+        target = self.relative(source, part) if source else part
+        new = (
+            f'<{top.prefix}Relationship Id="{rid}" Type="{X.escape_attr(rel_type)}" '
+            f'Target="{X.escape_attr(target)}"/>'
+        )
+        self.write(rp, xml[: top.inner_end] + new + xml[top.inner_end :])
+        return rid
+
+    def remove_rel(self, source: str, rid: str) -> None:
+        rp = self.rels_part(source)
+        if rp not in self.data:
+            return
+        xml = self.text(rp)
+        for e in X.children(xml, X.root(xml), "Relationship"):
+            if e.attrs(xml).get("Id") == rid:
+                self.write(rp, xml[: e.start] + xml[e.end :])
+                return
+
+    def main_part(self) -> str:
+        """The workbook part named by the package's officeDocument relationship."""
+        for r in self.rels(""):
+            if r.type == REL_OFFICE_DOCUMENT and not r.external:
+                part = self.resolve("", r.target)
+                if part in self.data:
+                    return part
+        raise self.fail("不是 Excel 工作簿（找不到 workbook 部件）")
+
+
+def _clone_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
+    new = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+    new.compress_type = info.compress_type
+    new.external_attr = info.external_attr
+    new.create_system = info.create_system
+    new.comment = info.comment
+    return new
+
+
+def strip_decl(xml: str) -> str:
+    return re.sub(r"^\s*<\?xml[^>]*\?>\s*", "", xml)

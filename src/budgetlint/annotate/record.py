@@ -1,0 +1,62 @@
+"""The record of what annotate changed, stored inside the workbook.
+
+The record is a JSON part ``/budgetlint/annotations.json`` related from the
+package root (``_rels/.rels``) with the relationship type :data:`REL_RECORD`
+and registered in ``[Content_Types].xml`` with an ``Override``.  Consumers
+ignore package relationships of unknown types, so Excel and LibreOffice open
+the workbook normally (and drop the part when they save it).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import zlib
+from typing import Any
+
+from budgetlint.annotate.package import Package
+
+RECORD_PART = "budgetlint/annotations.json"
+REL_RECORD = "urn:budgetlint:relationships:annotations"
+CT_RECORD = "application/vnd.budgetlint.annotations+json"
+FORMAT = "budgetlint.annotations"
+VERSION = 1
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def pack(data: bytes) -> str:
+    return base64.b64encode(zlib.compress(data, 9)).decode("ascii")
+
+
+def unpack(text: str) -> bytes:
+    return zlib.decompress(base64.b64decode(text))
+
+
+def find(pkg: Package) -> tuple[str, str, dict[str, Any]] | None:
+    """(part, root relationship id, record) of a workbook's record, if it has one."""
+    for rel in pkg.rels(""):
+        if rel.type != REL_RECORD or rel.external:
+            continue
+        part = pkg.resolve("", rel.target)
+        if not pkg.has(part):
+            continue
+        try:
+            rec = json.loads(pkg.read(part).decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise pkg.fail("复核记录无法读取 (annotation record unreadable)", part) from None
+        if rec.get("format") != FORMAT:
+            continue
+        if rec.get("version", 0) > VERSION:
+            raise pkg.fail(
+                f"复核记录版本 {rec.get('version')} 过新 (record written by a newer version)", part
+            )
+        return part, rel.id, rec
+    return None
+
+
+def dump(rec: dict[str, Any]) -> bytes:
+    return json.dumps(rec, ensure_ascii=False, indent=1, sort_keys=False).encode("utf-8")

@@ -1,0 +1,267 @@
+"""Worksheet XML: set cell styles, insert empty cells, add/remove <legacyDrawing>."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from budgetlint.annotate import xmltext as X
+from budgetlint.annotate.package import R_NS
+from budgetlint.grid import address, column_index, parse_address
+
+# Children of <worksheet> that follow <legacyDrawing> in the schema sequence.
+_AFTER_LEGACY = (
+    "legacyDrawingHF",
+    "drawingHF",
+    "picture",
+    "oleObjects",
+    "controls",
+    "webPublishItems",
+    "tableParts",
+    "extLst",
+)
+_CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
+
+
+class SheetXmlError(ValueError):
+    """The worksheet XML has a shape the annotator does not handle."""
+
+
+def _index(ref: str | None, previous: int) -> int:
+    """Row or column number of an ``r`` attribute, or the implied next one."""
+    if not ref:
+        return previous + 1
+    m = _CELL_REF.match(ref)
+    if m:
+        return column_index(m.group(1))
+    return int(ref)
+
+
+def merged_ranges(xml: str) -> list[tuple[int, int, int, int]]:
+    """(min_row, min_col, max_row, max_col) of every merged range."""
+    top = X.root(xml)
+    mc = X.child(xml, top, "mergeCells")
+    out: list[tuple[int, int, int, int]] = []
+    if mc is None:
+        return out
+    for e in X.children(xml, mc, "mergeCell"):
+        ref = e.attrs(xml).get("ref", "")
+        a, _, b = ref.partition(":")
+        try:
+            r1, c1 = parse_address(a)
+            r2, c2 = parse_address(b or a)
+        except ValueError:
+            continue
+        out.append((min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
+    return out
+
+
+def _col_styles(xml: str, top: X.Elem) -> list[tuple[int, int, int]]:
+    cols = X.child(xml, top, "cols")
+    out: list[tuple[int, int, int]] = []
+    if cols is None:
+        return out
+    for e in X.children(xml, cols, "col"):
+        a = e.attrs(xml)
+        try:
+            out.append((int(a["min"]), int(a["max"]), int(a.get("style", "0") or 0)))
+        except (KeyError, ValueError):
+            continue
+    return out
+
+
+def _spans_widened(tag: str, col: int) -> str:
+    spans = X.tag_attrs(tag).get("spans")
+    if not spans or ":" not in spans or " " in spans.strip():
+        return tag
+    lo, _, hi = spans.partition(":")
+    try:
+        a, b = int(lo), int(hi)
+    except ValueError:
+        return tag
+    if a <= col <= b:
+        return tag
+    return X.set_attr(tag, "spans", f"{min(a, col)}:{max(b, col)}")
+
+
+def mark_cells(
+    xml: str, targets: dict[tuple[int, int], Any], restyle: Callable[[int, Any], int]
+) -> tuple[str, list[dict[str, Any]]]:
+    """Give each target cell the style ``restyle(base_xf, key)``.
+
+    ``base_xf`` is the cell's current style index; for a cell that does not exist
+    yet, the style it shows (row style of a custom-formatted row, else column
+    style, else 0).  Missing cells and rows are inserted in order.  Returns the
+    new XML and one change record per cell.
+    """
+    top = X.root(xml)
+    p = top.prefix
+    sd = X.child(xml, top, "sheetData")
+    if sd is None:
+        raise SheetXmlError("没有 <sheetData>")
+    xml, sd = X.open_element(xml, sd)
+    top = X.root(xml)
+    col_styles = _col_styles(xml, top)
+
+    def col_style(col: int) -> int:
+        for lo, hi, style in col_styles:
+            if lo <= col <= hi:
+                return style
+        return 0
+
+    by_row: dict[int, list[int]] = {}
+    for r, c in targets:
+        by_row.setdefault(r, []).append(c)
+
+    edits: list[tuple[int, int, str]] = []
+    changes: list[dict[str, Any]] = []
+    rows = X.children(xml, sd, "row")
+    row_nums: list[int] = []
+    prev = 0
+    for row in rows:
+        prev = _index(row.attrs(xml).get("r"), prev)
+        row_nums.append(prev)
+    row_at = dict(zip(row_nums, rows, strict=True))
+
+    def new_cell(r: int, c: int, base: int) -> str:
+        s = restyle(base, targets[(r, c)])
+        changes.append(
+            {
+                "cell": address(r, c),
+                "original_s": None,
+                "inserted": True,
+                "row_inserted": r not in row_at,
+                "new_s": str(s),
+            }
+        )
+        return f'<{p}c r="{address(r, c)}" s="{s}"/>'
+
+    for r in sorted(by_row):
+        cols = sorted(by_row[r])
+        row = row_at.get(r)
+        if row is None:
+            cells = "".join(new_cell(r, c, col_style(c)) for c in cols)
+            text = f'<{p}row r="{r}">{cells}</{p}row>'
+            after = [rw for n, rw in zip(row_nums, rows, strict=True) if n > r]
+            pos = after[0].start if after else sd.inner_end
+            edits.append((pos, pos, text))
+            continue
+        ra = row.attrs(xml)
+        row_base: int | None = None
+        if ra.get("customFormat") in ("1", "true") and ra.get("s"):
+            row_base = int(ra["s"])
+        cells = X.children(xml, row, "c")
+        cell_at: dict[int, X.Elem] = {}
+        prev_c = 0
+        for cell in cells:
+            prev_c = _index(cell.attrs(xml).get("r"), prev_c)
+            cell_at[prev_c] = cell
+        inserts: dict[int, list[str]] = {}
+        row_tag = row.start_tag(xml)
+        for c in cols:
+            cell = cell_at.get(c)
+            if cell is not None:
+                tag = cell.start_tag(xml)
+                orig = X.tag_attrs(tag).get("s")
+                s = restyle(int(orig or 0), targets[(r, c)])
+                changes.append(
+                    {
+                        "cell": address(r, c),
+                        "original_s": orig,
+                        "inserted": False,
+                        "row_inserted": False,
+                        "new_s": str(s),
+                    }
+                )
+                edits.append((cell.start, cell.tag_end, X.set_attr(tag, "s", str(s))))
+                continue
+            base = row_base if row_base is not None else col_style(c)
+            later = [cc for n, cc in sorted(cell_at.items()) if n > c]
+            pos = later[0].start if later else row.inner_end
+            inserts.setdefault(pos, []).append(new_cell(r, c, base))
+            row_tag = _spans_widened(row_tag, c)
+        if row.self_closing:
+            body = "".join(t for v in inserts.values() for t in v)
+            opened = row_tag[:-2].rstrip() + ">"
+            edits.append((row.start, row.end, f"{opened}{body}</{p}row>"))
+            continue
+        if row_tag != row.start_tag(xml):
+            edits.append((row.start, row.tag_end, row_tag))
+        for pos, texts in inserts.items():
+            edits.append((pos, pos, "".join(texts)))
+    return X.splice(xml, edits), changes
+
+
+def restore_cells(xml: str, changes: list[dict[str, Any]]) -> tuple[str, int]:
+    """Undo :func:`mark_cells` on XML edited since (cells whose style was changed
+    again by the user are left alone).  Returns the XML and cells restored."""
+    top = X.root(xml)
+    sd = X.child(xml, top, "sheetData")
+    if sd is None:
+        return xml, 0
+    wanted = {parse_address(ch["cell"]): ch for ch in changes}
+    edits: list[tuple[int, int, str]] = []
+    restored = 0
+    prev = 0
+    for row in X.children(xml, sd, "row"):
+        prev = _index(row.attrs(xml).get("r"), prev)
+        cols = {c for (r, c) in wanted if r == prev}
+        if not cols:
+            continue
+        cells = X.children(xml, row, "c")
+        prev_c = 0
+        removed = 0
+        for cell in cells:
+            prev_c = _index(cell.attrs(xml).get("r"), prev_c)
+            ch = wanted.get((prev, prev_c))
+            if ch is None:
+                continue
+            tag = cell.start_tag(xml)
+            if X.tag_attrs(tag).get("s") != ch["new_s"]:
+                continue
+            restored += 1
+            if ch["inserted"] and not cell.inner(xml).strip():
+                edits.append((cell.start, cell.end, ""))
+                removed += 1
+            elif ch["original_s"] is None:
+                edits.append((cell.start, cell.tag_end, X.del_attr(tag, "s")))
+            else:
+                edits.append((cell.start, cell.tag_end, X.set_attr(tag, "s", ch["original_s"])))
+        row_was_ours = any(ch["row_inserted"] for (r, _c), ch in wanted.items() if r == prev)
+        if row_was_ours and removed == len(cells):
+            edits = [e for e in edits if not (row.start <= e[0] < row.end)]
+            edits.append((row.start, row.end, ""))
+    return X.splice(xml, edits), restored
+
+
+def add_legacy_drawing(xml: str, rid: str) -> str:
+    """Insert ``<legacyDrawing r:id>`` at its schema position."""
+    top = X.root(xml)
+    rp = X.ns_prefix(top.start_tag(xml), R_NS)
+    rattr = f'xmlns:r="{R_NS}" r:id="{rid}"' if rp is None else f'{rp}id="{rid}"'
+    pos = top.inner_end
+    for ch in X.children(xml, top):
+        if ch.name in _AFTER_LEGACY:
+            pos = ch.start
+            break
+    return xml[:pos] + f"<{top.prefix}legacyDrawing {rattr}/>" + xml[pos:]
+
+
+def legacy_drawing_rid(xml: str) -> str | None:
+    top = X.root(xml)
+    ld = X.child(xml, top, "legacyDrawing")
+    if ld is None:
+        return None
+    for k, v in ld.attrs(xml).items():
+        if k.endswith(":id") and not k.startswith("xmlns"):
+            return v
+    return None
+
+
+def remove_legacy_drawing(xml: str, rid: str) -> str:
+    top = X.root(xml)
+    for ld in X.children(xml, top, "legacyDrawing"):
+        if rid in ld.attrs(xml).values():
+            return xml[: ld.start] + xml[ld.end :]
+    return xml

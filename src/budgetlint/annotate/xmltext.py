@@ -1,0 +1,213 @@
+"""Minimal text-level XML helpers.
+
+The annotator edits package parts as text so that everything it does not mean
+to change stays byte for byte as it was (namespace prefixes, attribute order,
+whitespace, ``mc:Ignorable`` content).  These helpers find elements and their
+spans with a small tag tokenizer; they assume well-formed XML without DTDs,
+which is what Office writes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from xml.sax.saxutils import escape as _escape
+
+_TOKEN = re.compile(
+    r"<!--.*?-->|<\?.*?\?>|<!\[CDATA\[.*?\]\]>|<![^>]*>"
+    r"|<(/?)((?:[\w.\-]+:)?)([\w.\-]+)((?:[^>\"']|\"[^\"]*\"|'[^']*')*?)(/?)>",
+    re.DOTALL,
+)
+_ATTR = re.compile(r"([\w.\-:]+)\s*=\s*(\"[^\"]*\"|'[^']*')")
+
+
+@dataclass
+class Elem:
+    """An element located in a text: ``xml[start:end]`` is the whole element."""
+
+    prefix: str  # 'x:' or ''
+    name: str  # local name
+    start: int
+    tag_end: int  # index just after the start tag's '>'
+    end: int  # index just after the end tag (== tag_end when self-closing)
+    self_closing: bool
+    inner_end: int  # index of the end tag's '<' (== tag_end when self-closing)
+
+    def start_tag(self, xml: str) -> str:
+        return xml[self.start : self.tag_end]
+
+    def inner(self, xml: str) -> str:
+        return xml[self.tag_end : self.inner_end]
+
+    def text(self, xml: str) -> str:
+        return xml[self.start : self.end]
+
+    def attrs(self, xml: str) -> dict[str, str]:
+        return tag_attrs(self.start_tag(xml))
+
+
+def escape(text: str) -> str:
+    """Escape text for element content."""
+    return _escape(text)
+
+
+def escape_attr(text: str) -> str:
+    """Escape text for a double-quoted attribute value."""
+    return _escape(text, {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
+
+
+def unescape(text: str) -> str:
+    """Resolve the predefined entities and character references."""
+
+    def repl(m: re.Match[str]) -> str:
+        ent = m.group(1)
+        if ent.startswith("#x") or ent.startswith("#X"):
+            return chr(int(ent[2:], 16))
+        if ent.startswith("#"):
+            return chr(int(ent[1:]))
+        return {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}.get(ent, m.group(0))
+
+    return re.sub(r"&(#?\w+);", repl, text)
+
+
+def tag_attrs(start_tag: str) -> dict[str, str]:
+    """Attributes of a start tag, qualified names as written, values unescaped."""
+    m = re.match(r"<[\w.\-:]+", start_tag)
+    body = start_tag[m.end() if m else 0 :]
+    return {k: unescape(v[1:-1]) for k, v in _ATTR.findall(body)}
+
+
+def set_attr(start_tag: str, name: str, value: str) -> str:
+    """Return ``start_tag`` with attribute ``name`` set (replaced in place or appended)."""
+    pat = re.compile(r"(\s" + re.escape(name) + r"\s*=\s*)(\"[^\"]*\"|'[^']*')")
+    quoted = '"' + escape_attr(value) + '"'
+    if pat.search(start_tag):
+        return pat.sub(lambda m: m.group(1) + quoted, start_tag, count=1)
+    if start_tag.endswith("/>"):
+        body = start_tag[:-2].rstrip()
+        return f"{body} {name}={quoted}/>"
+    return f"{start_tag[:-1].rstrip()} {name}={quoted}>"
+
+
+def del_attr(start_tag: str, name: str) -> str:
+    """Return ``start_tag`` without attribute ``name``."""
+    pat = re.compile(r"\s+" + re.escape(name) + r"\s*=\s*(\"[^\"]*\"|'[^']*')")
+    return pat.sub("", start_tag, count=1)
+
+
+def _tokens(xml: str, pos: int, endpos: int) -> Iterator[re.Match[str]]:
+    return _TOKEN.finditer(xml, pos, endpos)
+
+
+def root(xml: str) -> Elem:
+    """The document element."""
+    for m in _tokens(xml, 0, len(xml)):
+        if m.group(3) and not m.group(1):
+            return _complete(xml, m)
+    raise ValueError("no root element")
+
+
+def _complete(xml: str, m: re.Match[str]) -> Elem:
+    """Build the Elem for a start-tag match, finding its end tag."""
+    prefix, name = m.group(2), m.group(3)
+    if m.group(5):
+        return Elem(prefix, name, m.start(), m.end(), m.end(), True, m.end())
+    depth = 0
+    for t in _tokens(xml, m.end(), len(xml)):
+        if not t.group(3) or t.group(5):
+            continue
+        if t.group(1):
+            if depth == 0:
+                return Elem(prefix, name, m.start(), m.end(), t.end(), False, t.start())
+            depth -= 1
+        else:
+            depth += 1
+    raise ValueError(f"unterminated element <{prefix}{name}>")
+
+
+def children(xml: str, parent: Elem, name: str | None = None) -> list[Elem]:
+    """Direct child elements of ``parent`` (optionally only those named ``name``)."""
+    out: list[Elem] = []
+    if parent.self_closing:
+        return out
+    depth = 0
+    current: re.Match[str] | None = None
+    for t in _tokens(xml, parent.tag_end, parent.inner_end):
+        if not t.group(3):
+            continue
+        closing, self_closing = bool(t.group(1)), bool(t.group(5))
+        if closing:
+            depth -= 1
+            if depth == 0 and current is not None:
+                if name is None or current.group(3) == name:
+                    out.append(
+                        Elem(
+                            current.group(2),
+                            current.group(3),
+                            current.start(),
+                            current.end(),
+                            t.end(),
+                            False,
+                            t.start(),
+                        )
+                    )
+                current = None
+            continue
+        if depth == 0:
+            if self_closing:
+                if name is None or t.group(3) == name:
+                    out.append(
+                        Elem(t.group(2), t.group(3), t.start(), t.end(), t.end(), True, t.end())
+                    )
+                continue
+            current = t
+        if not self_closing:
+            depth += 1
+    return out
+
+
+def child(xml: str, parent: Elem, name: str) -> Elem | None:
+    """The first direct child named ``name``."""
+    found = children(xml, parent, name)
+    return found[0] if found else None
+
+
+def ns_prefix(start_tag: str, uri: str) -> str | None:
+    """The prefix ('r:' or '' for the default namespace) bound to ``uri`` on a start tag."""
+    for qname, value in tag_attrs(start_tag).items():
+        if value != uri:
+            continue
+        if qname == "xmlns":
+            return ""
+        if qname.startswith("xmlns:"):
+            return qname[6:] + ":"
+    return None
+
+
+def open_element(xml: str, elem: Elem) -> tuple[str, Elem]:
+    """Turn a self-closing element into an open/close pair; returns new text and element."""
+    if not elem.self_closing:
+        return xml, elem
+    tag = elem.start_tag(xml)
+    opened = tag[:-2].rstrip() + ">"
+    close = f"</{elem.prefix}{elem.name}>"
+    new = xml[: elem.start] + opened + close + xml[elem.end :]
+    tag_end = elem.start + len(opened)
+    return new, Elem(
+        elem.prefix, elem.name, elem.start, tag_end, tag_end + len(close), False, tag_end
+    )
+
+
+def splice(xml: str, edits: list[tuple[int, int, str]]) -> str:
+    """Apply non-overlapping (start, end, replacement) edits."""
+    out: list[str] = []
+    pos = 0
+    for start, end, text in sorted(edits, key=lambda e: (e[0], e[1])):
+        if start < pos:
+            raise ValueError("overlapping edits")
+        out.append(xml[pos:start])
+        out.append(text)
+        pos = end
+    out.append(xml[pos:])
+    return "".join(out)

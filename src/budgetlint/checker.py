@@ -1,0 +1,152 @@
+"""Checking: grid -> forms -> findings, for one workbook or a batch.
+
+Everything here is host-neutral: :func:`check_grid` takes a grid from any host
+(a saved file, live Excel).  :func:`check_paths` reads files and never lets one
+bad file stop the batch.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
+from pathlib import Path
+
+from budgetlint.findings import Finding, Severity
+from budgetlint.forms.form_s import read_sheet
+from budgetlint.grid import Grid, parse_address
+from budgetlint.model import SheetRead
+from budgetlint.results import BatchResult, FileResult
+from budgetlint.rules import all_rules
+from budgetlint.rules.base import RuleContext
+from budgetlint.settings import Settings
+
+log = logging.getLogger("budgetlint")
+
+#: The summary sheet the annotator adds; never read as a form.
+SUMMARY_SHEET = "复核结果"
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def check_grid(grid: Grid, settings: Settings | None = None) -> FileResult:
+    """Read every sheet of ``grid`` and run the enabled rules on each form."""
+    settings = settings or Settings()
+    result = FileResult(path=grid.path, grid=grid)
+    rules = [r for r in all_rules() if settings.enabled(r.code)]
+    for sheet in grid.sheets:
+        if sheet.name == SUMMARY_SHEET:
+            result.sheets.append(SheetRead(sheet.name, "skipped", reason="复核结果汇总表"))
+            continue
+        read = read_sheet(sheet)
+        result.sheets.append(read)
+        if read.status != "form" or read.form is None:
+            continue
+        ctx = RuleContext(settings=settings, family=read.form.family, file=grid.path)
+        params = ctx.params
+        found: list[Finding] = []
+        for rule in rules:
+            if rule.scored_only and not params.scored:
+                continue
+            try:
+                found.extend(rule.run(read.form, ctx))
+            except Exception as e:  # a rule bug must not lose the other findings
+                log.exception("rule %s failed on %s!%s", rule.code, grid.path, sheet.name)
+                found.append(
+                    Finding(
+                        code="X001",
+                        severity=Severity.WARNING,
+                        sheet=sheet.name,
+                        cell="",
+                        message=f"规则 {rule.code} 执行出错，本表部分检查未完成（{type(e).__name__}: {e}）",
+                        file=grid.path,
+                        family=read.form.family,
+                    )
+                )
+        result.findings.extend(_mark_explained(_dedupe(found), sheet.notes, settings))
+    result.findings.sort(key=lambda f: _order(grid, f))
+    return result
+
+
+def _order(grid: Grid, f: Finding) -> tuple[int, int, int, str]:
+    names = [s.name for s in grid.sheets]
+    idx = names.index(f.sheet) if f.sheet in names else len(names)
+    row, col = parse_address(f.cell) if f.cell else (0, 0)
+    return (idx, row, col, f.code)
+
+
+def _dedupe(found: Iterable[Finding]) -> list[Finding]:
+    seen: set[tuple[str, str, str, str]] = set()
+    out = []
+    for f in found:
+        key = (f.code, f.sheet, f.cell, f.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def _mark_explained(
+    found: list[Finding], notes: dict[tuple[int, int], str], settings: Settings
+) -> Iterator[Finding]:
+    """A cell whose note starts with the marker (【已说明】…) has its findings explained."""
+    marker = settings.explained_marker
+    for f in found:
+        if f.cell:
+            note = notes.get(parse_address(f.cell), "")
+            text = note.strip()
+            if text.startswith(marker):
+                yield replace(f, explained=True, explanation=text[len(marker):].strip() or marker)
+                continue
+        yield f
+
+
+def iter_inputs(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Workbooks named or found (recursively) in folders, in a stable order.
+
+    Excel lock files (``~$name.xlsx``) and our backups (``*.bak*.xlsx``) are skipped.
+    A named path that does not exist is yielded as is, so the caller reports it.
+    """
+    for p in map(Path, paths):
+        if p.is_dir():
+            for q in sorted(p.rglob("*")):
+                if (
+                    q.is_file()
+                    and q.suffix.lower() in WORKBOOK_SUFFIXES
+                    and not q.name.startswith("~$")
+                    and ".bak" not in q.name
+                ):
+                    yield q
+        else:
+            yield p
+
+
+def check_file(path: str | Path, settings: Settings | None = None) -> FileResult:
+    """Read and check one file; an unreadable file gives a FileResult with ``error`` set."""
+    from budgetlint.hosts import ReadError, read_workbook
+
+    p = Path(path)
+    if not p.exists():
+        return FileResult(path=str(p), error=f"{p}: 文件不存在")
+    if p.suffix.lower() not in WORKBOOK_SUFFIXES:
+        return FileResult(path=str(p), error=f"{p}: 不支持的文件类型 {p.suffix or '(无扩展名)'}，请使用 .xlsx 或 .xlsm")
+    try:
+        grid = read_workbook(p)
+    except ReadError as e:
+        return FileResult(path=str(p), error=str(e))
+    except Exception as e:  # pragma: no cover - last resort, keep the batch going
+        log.exception("unexpected failure reading %s", p)
+        return FileResult(path=str(p), error=f"{p}: 读取失败（{type(e).__name__}: {e}）")
+    return check_grid(grid, settings)
+
+
+def check_paths(
+    paths: Iterable[str | Path],
+    settings: Settings | None = None,
+    progress: Callable[[Path], None] | None = None,
+) -> BatchResult:
+    batch = BatchResult()
+    for p in iter_inputs(paths):
+        if progress:
+            progress(p)
+        batch.files.append(check_file(p, settings))
+    return batch

@@ -1,0 +1,541 @@
+"""Reader of form S (项目支出绩效自评表) in every layout family.
+
+One code path for all families.  The reader
+
+1. collects the sheet's labels and picks the family (:func:`budgetlint.families.detect`);
+2. finds the fund block by its header row (a row naming both a budget column and
+   an executed column), maps each header cell to a model column by the synonym
+   tables below, and reads the rows named 年度资金总额 / 其中：当年财政拨款 / …;
+3. finds the indicator block by its header row (三级指标 and a target or actual
+   column; a two-row header splits 年度指标值 into 指标性质 · 指标值 · 度量单位),
+   reads every indicator row until the total row (总分 / 合计), carrying merged
+   or omitted 一级/二级 down, reading weights written into labels
+   (``产出指标(50分)``, ``年度绩效目标(80分)``) and skipping template leftovers;
+4. reads the header fields, goals, total, grade and closing texts by label.
+
+Nothing is read from a fixed address: blocks may start anywhere, with blank
+rows or columns inserted, rows reordered and labels spelt differently.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from budgetlint.families import FAMILIES, detect
+from budgetlint.grid import Grid, Sheet
+from budgetlint.model import (
+    FUND_CARRYOVER,
+    FUND_FISCAL,
+    FUND_OTHER,
+    FUND_SPECIAL,
+    FUND_TOTAL,
+    FUND_UNIT,
+    Field,
+    FormS,
+    FundBlock,
+    FundRow,
+    Indicator,
+    SheetRead,
+)
+from budgetlint.text import clean_name, is_leftover_row_text, norm, simplified, split_weight, strip_paren
+from budgetlint.values import Value, parse_number, parse_value
+
+# --- synonym tables (normalised keys) --------------------------------------------------
+
+FUND_COLUMNS: dict[str, tuple[str, ...]] = {
+    "initial": ("年初预算数", "年初预算", "年初预算数(a)"),
+    "budget": ("全年预算数", "调整后预算数", "调整预算数", "预算数", "全年预算"),
+    "executed": ("全年执行数", "预算执行数", "执行数", "实际支付数", "实际执行数", "全年执行"),
+    "weight": ("分值", "权重", "分值权重"),
+    "rate": ("执行率", "预算执行率"),
+    "score": ("得分",),
+    "reason": ("原因", "偏差原因", "调整原因", "原因说明", "未完成原因"),
+}
+
+FUND_ROWS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (FUND_TOTAL, ("年度资金总额", "资金总额", "总额", "年度资金合计", "合计")),
+    (FUND_FISCAL, ("当年财政拨款", "本年财政拨款", "财政拨款", "财政资金")),
+    (FUND_CARRYOVER, ("上年结转资金", "上年结转")),
+    (FUND_SPECIAL, ("财政专户管理资金", "财政专户资金")),
+    (FUND_UNIT, ("单位资金", "单位自有资金")),
+    (FUND_OTHER, ("其他资金",)),
+)
+
+INDICATOR_COLUMNS: dict[str, tuple[str, ...]] = {
+    "level1": ("一级指标",),
+    "level2": ("二级指标",),
+    "name": ("三级指标", "指标名称", "三级指标名称", "绩效指标名称"),
+    "target": ("年度指标值", "指标值", "年初目标值", "年初指标值", "目标值", "年度目标值"),
+    "nature": ("指标性质",),
+    "unit": ("度量单位", "计量单位"),
+    "actual": (
+        "实际完成值", "完成值", "全年实际值", "全年完成值", "年终完成值", "业绩值", "实际值",
+        "实际完成情况",
+    ),
+    "weight": ("分值", "权重", "分值权重", "指标权重"),
+    "score": ("得分",),
+    "reason": (
+        "偏差原因分析及改进措施", "未完成原因分析", "未完成原因及拟采取的改进措施",
+        "未完成原因和改进措施", "偏差原因", "未完成原因", "偏差原因分析", "原因分析",
+    ),
+}
+
+TOTAL_LABELS = ("总分", "合计", "总计", "自评得分", "综合得分", "自评总分")
+GRADE_LABELS = ("自评等级", "评价等级", "绩效等级", "等级", "自评结果")
+GRADE_WORDS = ("优秀", "良好", "合格", "不合格", "优", "良", "中", "差")
+TEXT_LABELS = ("评价结论", "存在问题", "改进措施", "其他需要说明事项", "其他说明事项", "说明")
+HEADER_FIELDS: dict[str, tuple[str, ...]] = {
+    "project": ("项目名称", "部门名称", "部门(单位)名称", "单位名称", "部门"),
+    "amount": ("项目金额", "项目总金额", "预算资金总额"),
+    "department": ("主管部门", "主管部门及代码"),
+    "unit_name": ("实施单位", "项目实施单位"),
+}
+FORM_WORDS = ("绩效", "指标", "预算", "执行", "得分", "分值", "自评", "完成值", "目标值", "权重")
+_BLOCK_WEIGHT = re.compile(r"\((\d+(?:\.\d+)?)分")
+
+
+def _key(v: object) -> str:
+    return norm(v) if isinstance(v, str) else ""
+
+
+def _match(key: str, synonyms: Iterable[str]) -> bool:
+    if not key:
+        return False
+    base = strip_paren(key)
+    syn = tuple(synonyms)
+    return key in syn or base in syn or split_weight(key)[0] in syn
+
+
+def _blank(v: object) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
+
+
+def _fmt_decimals(fmt: str) -> int | None:
+    """Decimals a number format shows: '0.00' -> 2, '#,##0.0' -> 1, '0%' -> 0."""
+    if not fmt or fmt == "General":
+        return None
+    section = fmt.split(";")[0]
+    m = re.search(r"\.([0#]+)", section)
+    return len(m.group(1)) if m else 0
+
+
+@dataclass
+class _Ctx:
+    sheet: Sheet
+    amount_unit: str = "元"
+
+    # -- field makers -------------------------------------------------------------
+    def text(self, r: int, c: int | None) -> Field[str] | None:
+        if c is None:
+            return None
+        raw = self.sheet.value(r, c)
+        val = None if _blank(raw) else str(raw).strip()
+        return Field(self.sheet.ref(r, c), raw, val)
+
+    def number(self, r: int, c: int | None, kind: str = "plain", *, percent_col: bool = False) -> Field[float] | None:
+        """A number cell: kind 'amount' (to 元), 'rate' (to a fraction) or 'plain'."""
+        if c is None:
+            return None
+        raw = self.sheet.value(r, c)
+        ref = self.sheet.ref(r, c)
+        if _blank(raw):
+            return Field(ref, raw, None)
+        n = parse_number(raw)
+        if n is None:
+            return Field(ref, raw, None, shown=str(raw).strip())
+        fmt = self.sheet.number_format(r, c)
+        numeric_cell = isinstance(raw, (int, float)) and not isinstance(raw, bool)
+        decimals = n.decimals
+        shown = str(raw).strip() if isinstance(raw, str) else None
+        fmt_percent = numeric_cell and "%" in fmt
+        if numeric_cell:
+            fd = _fmt_decimals(fmt)
+            if fd is not None:
+                decimals = fd
+            shown = (
+                f"{float(raw) * 100:.{decimals}f}%" if fmt_percent else f"{float(raw):.{decimals}f}"
+            )
+        value = n.value
+        if kind == "amount":
+            if n.unit == "万元" or (self.amount_unit == "万元" and n.unit not in ("元",)):
+                value = n.value * 10000.0 if n.unit != "万元" else n.yuan
+                decimals -= 4
+        elif kind == "rate":
+            if n.percent:
+                decimals += 2
+            elif fmt_percent:
+                decimals += 2
+            elif percent_col or abs(n.value) > 1.5:
+                value = n.value / 100.0
+                decimals += 2
+        return Field(ref, raw, value, decimals=decimals, as_text=n.as_text, shown=shown)
+
+    def value(self, r: int, c: int | None, role: str, *, parts: tuple[int | None, ...] = ()) -> Field[Value]:
+        """A target or actual.  ``parts`` = (nature, unit) columns of a split target."""
+        if c is None:
+            return Field(None, None, parse_value(None, role=role))  # type: ignore[arg-type]
+        raw = self.sheet.value(r, c)
+        text: object = raw
+        if parts:
+            nature_c, unit_c = parts
+            nature = self.sheet.value(r, nature_c) if nature_c else None
+            unit = self.sheet.value(r, unit_c) if unit_c else None
+            if not _blank(nature) or not _blank(unit):
+                core = "" if _blank(raw) else (
+                    f"{raw:g}" if isinstance(raw, float) else str(raw).strip()
+                )
+                text = f"{'' if _blank(nature) else str(nature).strip()}{core}{'' if _blank(unit) else str(unit).strip()}"
+        if isinstance(text, str):
+            text = simplified(text)
+        return Field(self.sheet.ref(r, c), text if parts else raw, parse_value(text, role=role))  # type: ignore[arg-type]
+
+    def right_of(self, r: int, c: int, stop_labels: Iterable[str] = ()) -> int | None:
+        """Column of the first non-blank cell right of (r, c) that is not another label."""
+        for (cc, v) in self.sheet.row_values(r):
+            if cc <= c:
+                continue
+            k = _key(v)
+            if k and any(_match(k, syns) for syns in stop_labels):
+                return None
+            return cc
+        return None
+
+
+def sheet_labels(sheet: Sheet, limit: int = 400) -> list[str]:
+    """Normalised short texts of a sheet (the labels), in reading order, deduplicated."""
+    seen: dict[str, None] = {}
+    for _, _, v in sheet.nonempty():
+        if isinstance(v, str) and len(v) <= 40:
+            k = norm(v)
+            if k and k not in seen:
+                seen[k] = None
+                if len(seen) >= limit:
+                    break
+    return list(seen)
+
+
+def is_form_like(labels: list[str]) -> bool:
+    hits = {w for w in FORM_WORDS for k in labels if w in k}
+    return len(hits) >= 3
+
+
+def read_grid(grid: Grid) -> list[SheetRead]:
+    return [read_sheet(s) for s in grid.sheets]
+
+
+def read_sheet(sheet: Sheet) -> SheetRead:
+    """Read one sheet: a form S of some family, 版式未识别, or not a form (skipped)."""
+    labels = sheet_labels(sheet)
+    if not is_form_like(labels):
+        return SheetRead(sheet.name, "skipped", labels=labels[:30], reason="不是绩效自评表")
+    fam = detect(labels)
+    if fam is None:
+        return SheetRead(
+            sheet.name, "unrecognized", labels=labels[:30], reason="版式未识别：标签不符合任何已知版式"
+        )
+    form = _read_form(sheet, fam.key)
+    if form.fund is None and not form.indicators:
+        return SheetRead(
+            sheet.name,
+            "unrecognized",
+            family=fam.key,
+            labels=labels[:30],
+            reason="版式未识别：找不到资金表头和绩效指标表头",
+        )
+    return SheetRead(sheet.name, "form", form=form, family=fam.key, labels=labels[:30])
+
+
+# --- the form -----------------------------------------------------------------------
+
+
+def _find_header(sheet: Sheet, columns: dict[str, tuple[str, ...]], required: tuple[tuple[str, ...], ...], start: int = 1) -> tuple[int, dict[str, int]] | None:
+    """First row (from ``start``) whose cells map to every group in ``required``."""
+    rows = sorted({r for (r, _) in sheet.cells if r >= start})
+    for r in rows:
+        mapping: dict[str, int] = {}
+        for c, v in sheet.row_values(r):
+            k = _key(v)
+            if not k:
+                continue
+            for name, syns in columns.items():
+                if name not in mapping and _match(k, syns):
+                    mapping[name] = c
+                    break
+        if all(any(g in mapping for g in group) for group in required):
+            return r, mapping
+    return None
+
+
+def _read_form(sheet: Sheet, family: str) -> FormS:
+    ctx = _Ctx(sheet)
+    form = FormS(sheet=sheet.name, family=family)
+    _read_header_fields(ctx, form)
+    ctx.amount_unit = _amount_unit(sheet)
+    form.fund = _read_fund(ctx)
+    fund_end = max((r.row for r in form.fund.rows), default=0) if form.fund else 0
+    _read_indicators(ctx, form, start=fund_end + 1)
+    _read_grade_and_texts(ctx, form)
+    return form
+
+
+def _amount_unit(sheet: Sheet) -> str:
+    """万元 when a header says so (项目资金（万元）, 单位：万元, 全年预算数(万元)), else 元."""
+    for _, _, v in sheet.nonempty():
+        if isinstance(v, str) and len(v) <= 40:
+            k = norm(v)
+            if "万元" in k and any(w in k for w in ("资金", "单位", "预算", "执行数", "金额")):
+                return "万元"
+    return "元"
+
+
+def _read_header_fields(ctx: _Ctx, form: FormS) -> None:
+    sheet = ctx.sheet
+    all_labels = tuple(s for syns in HEADER_FIELDS.values() for s in syns)
+    for r, c, v in sheet.nonempty():
+        k = _key(v)
+        if not k:
+            continue
+        if form.title is None and ("自评表" in k or "评价表" in k) and len(k) <= 30:
+            form.title = ctx.text(r, c)
+        for name, syns in HEADER_FIELDS.items():
+            if getattr(form, name) is None and _match(k, syns):
+                vc = ctx.right_of(r, c, stop_labels=(all_labels,))
+                if name == "amount":
+                    setattr(form, name, ctx.number(r, vc, "amount") if vc else Field(sheet.ref(r, c + 1), None, None))
+                else:
+                    setattr(form, name, ctx.text(r, vc) if vc else Field(sheet.ref(r, c + 1), None, None))
+        if k in ("预期目标", "年度目标") and form.goal_planned is None:
+            form.goal_planned = _below(ctx, r, c)
+        if k in ("实际完成情况", "全年实际完成情况") and form.goal_actual is None:
+            form.goal_actual = _below(ctx, r, c)
+
+
+def _below(ctx: _Ctx, r: int, c: int) -> Field[str] | None:
+    for rr in range(r + 1, r + 4):
+        v = ctx.sheet.value(rr, c)
+        if not _blank(v):
+            return ctx.text(rr, c)
+    return Field(ctx.sheet.ref(r + 1, c), None, None)
+
+
+def _read_fund(ctx: _Ctx) -> FundBlock | None:
+    sheet = ctx.sheet
+    found = _find_header(sheet, FUND_COLUMNS, (("budget",), ("executed",)))
+    if not found:
+        return None
+    hr, cols = found
+    header_keys = {name: _key(sheet.value(hr, c)) for name, c in cols.items()}
+    block = FundBlock(rows=[], unit=ctx.amount_unit, header=sheet.ref(hr, min(cols.values())))
+    block.rate_percent = "%" in header_keys.get("rate", "")
+    # weight in the block label (预算执行情况(20分)) or in the score header (得分(20分*执行率))
+    for r in range(max(1, hr - 2), hr + 1):
+        for c, v in sheet.row_values(r):
+            k = _key(v)
+            if k and ("预算执行" in k or "资金" in k) and "分" in k:
+                m = _BLOCK_WEIGHT.search(k)
+                if m:
+                    block.weight = float(m.group(1))
+    if block.weight is None and "score" in cols:
+        m = _BLOCK_WEIGHT.search(header_keys["score"])
+        if m:
+            block.weight = float(m.group(1))
+    first_num = min(c for n, c in cols.items() if n in ("initial", "budget", "executed"))
+    blank_run = 0
+    seen: set[str] = set()
+    for r in range(hr + 1, sheet.max_row + 1):
+        kind, label_c = None, None
+        for c, v in sheet.row_values(r):
+            if c >= first_num:
+                break
+            k = re.sub(r"^其中[:：]?", "", _key(v))
+            for kd, syns in FUND_ROWS:
+                if kd not in seen and (k in syns or any(k.startswith(s) for s in syns)):
+                    kind, label_c = kd, c
+                    break
+            if kind:
+                break
+        if kind is None:
+            if not sheet.row_values(r):
+                blank_run += 1
+                if blank_run > 2:
+                    break
+                continue
+            if block.rows:
+                break
+            continue
+        blank_run = 0
+        seen.add(kind)
+        assert label_c is not None
+        label = ctx.text(r, label_c)
+        assert label is not None
+        block.rows.append(
+            FundRow(
+                kind=kind,
+                label=label,
+                initial=ctx.number(r, cols.get("initial"), "amount"),
+                budget=ctx.number(r, cols.get("budget"), "amount"),
+                executed=ctx.number(r, cols.get("executed"), "amount"),
+                weight=ctx.number(r, cols.get("weight")),
+                rate=ctx.number(r, cols.get("rate"), "rate", percent_col=block.rate_percent),
+                score=ctx.number(r, cols.get("score")),
+                reason=ctx.text(r, cols.get("reason")),
+            )
+        )
+    return block if block.rows else None
+
+
+def _row_label_weight(sheet: Sheet, r: int) -> tuple[str, float] | None:
+    """A block label row such as ``产出目标(40分)`` or ``年度绩效目标(80分)``."""
+    vals = [(c, v) for c, v in sheet.row_values(r)]
+    if not vals or len(vals) > 2:
+        return None
+    k = _key(vals[0][1])
+    name, w = split_weight(k)
+    if w is None or not ("目标" in name or "指标" in name):
+        return None
+    return name, w
+
+
+def _read_indicators(ctx: _Ctx, form: FormS, start: int) -> None:
+    sheet = ctx.sheet
+    found = _find_header(sheet, INDICATOR_COLUMNS, (("name",), ("target", "actual")), start=start)
+    if not found:
+        return
+    hr, cols = found
+    first = hr + 1
+    # two-row header: 年度指标值 over 指标性质 · 指标值 · 度量单位
+    sub = _find_header(sheet, {k: INDICATOR_COLUMNS[k] for k in ("nature", "target", "unit")}, (("nature",),), start=hr)
+    if sub and sub[0] in (hr, hr + 1):
+        cols.update(sub[1])
+        first = sub[0] + 1
+    parts: tuple[int | None, ...] = (cols.get("nature"), cols.get("unit")) if "nature" in cols else ()
+    # block weight of the indicator section: 绩效指标(90分) / 年度绩效目标(80分)
+    for r in range(max(1, hr - 2), hr + 1):
+        for c, v in sheet.row_values(r):
+            k = _key(v)
+            name, w = split_weight(k)
+            if w is not None and ("绩效指标" in name or "绩效目标" in name):
+                form.indicator_block_weight = Field(sheet.ref(r, c), v, w)
+    level1: Field[str] | None = None
+    level2: Field[str] | None = None
+    blocks: list[tuple[float | None, list[Indicator]]] = [
+        (form.indicator_block_weight.value if form.indicator_block_weight else None, [])
+    ]
+    name_c = cols["name"]
+    label_cols = [c for n, c in cols.items() if n in ("level1", "level2", "name")]
+    leftmost = min(min(label_cols), min(cols.values()))
+    for r in range(first, sheet.max_row + 1):
+        row = sheet.row_values(r)
+        if not row:
+            continue
+        keys = [(c, _key(v)) for c, v in row]
+        total_c = next(
+            (c for c, k in keys if c <= name_c and k and strip_paren(split_weight(k)[0]) in TOTAL_LABELS), None
+        )
+        if total_c is not None:
+            form.total_label = ctx.text(r, total_c)
+            form.total_weight = ctx.number(r, cols.get("weight"))
+            form.total_score = ctx.number(r, cols.get("score"))
+            break
+        text_label = next((c for c, k in keys if c <= name_c and k in TEXT_LABELS), None)
+        if text_label is not None:
+            k = _key(sheet.value(r, text_label))
+            vc = ctx.right_of(r, text_label)
+            form.texts[k] = ctx.text(r, vc) if vc else Field(sheet.ref(r, text_label + 1), None, None)
+            continue
+        bw = _row_label_weight(sheet, r)
+        if bw is not None and all(sheet.value(r, cols[n]) is None for n in ("target", "actual") if n in cols):
+            blocks.append((bw[1], []))
+            form.level1_weights[bw[0]] = Field(sheet.ref(r, row[0][0]), row[0][1], bw[1])
+            continue
+        if any(is_leftover_row_text(v) for _, v in row) and all(
+            is_leftover_row_text(v) or _blank(v) or c < leftmost for c, v in row
+        ):
+            form.skipped_rows.append(r)
+            continue
+        # 一级 / 二级: merged or blank cells continue the one above
+        l1 = ctx.text(r, cols.get("level1"))
+        if l1 is not None and l1.value:
+            nm, w = split_weight(norm(l1.value))
+            level1 = Field(l1.ref, l1.raw, clean_name(nm) if nm else nm)
+            if w is not None:
+                form.level1_weights[level1.value or nm] = Field(l1.ref, l1.raw, w)
+        l2 = ctx.text(r, cols.get("level2"))
+        if l2 is not None and l2.value:
+            nm2, _ = split_weight(norm(l2.value))
+            level2 = Field(l2.ref, l2.raw, clean_name(nm2))
+        elif l1 is not None and l1.value:
+            level2 = None if "level2" in cols else level2
+        name = ctx.text(r, name_c)
+        assert name is not None
+        target = ctx.value(r, cols.get("target"), "target", parts=parts)
+        actual = ctx.value(r, cols.get("actual"), "actual")
+        weight = ctx.number(r, cols.get("weight"))
+        score = ctx.number(r, cols.get("score"))
+        if (name.value is None or not clean_name(name.value)) and target.blank and actual.blank:
+            continue
+        if name.value is not None and is_leftover_row_text(name.value):
+            form.skipped_rows.append(r)
+            continue
+        cleaned = clean_name(name.raw) if name.value else ""
+        ind = Indicator(
+            row=r,
+            name=Field(name.ref, name.raw, cleaned or None),
+            target=target,
+            actual=actual,
+            level1=level1,
+            level2=level2,
+            weight=weight,
+            score=score,
+            reason=ctx.text(r, cols.get("reason")),
+        )
+        if "nature" in cols:
+            nat = sheet.value(r, cols["nature"])
+            if isinstance(nat, str) and nat.strip() in ("正向", "反向"):
+                ind.direction = nat.strip()
+        form.indicators.append(ind)
+        blocks[-1][1].append(ind)
+    if "weight" not in cols:
+        _equal_shares(blocks)
+
+
+def _equal_shares(blocks: list[tuple[float | None, list[Indicator]]]) -> None:
+    """Forms without a 分值 column: each indicator gets an equal share of its block's weight."""
+    for weight, inds in blocks:
+        if weight is None or not inds:
+            continue
+        share = weight / len(inds)
+        for ind in inds:
+            ind.weight = Field(None, None, share)
+            ind.weight_source = "equal"
+
+
+def _read_grade_and_texts(ctx: _Ctx, form: FormS) -> None:
+    sheet = ctx.sheet
+    for r, c, v in sheet.nonempty():
+        k = _key(v)
+        if not k:
+            continue
+        if form.grade is None and k in GRADE_LABELS:
+            vc = ctx.right_of(r, c)
+            if vc is not None:
+                form.grade = ctx.text(r, vc)
+            elif not _blank(sheet.value(r + 1, c)):
+                form.grade = ctx.text(r + 1, c)
+        if k in TEXT_LABELS and k not in form.texts:
+            vc = ctx.right_of(r, c)
+            form.texts[k] = ctx.text(r, vc) if vc else Field(sheet.ref(r, c + 1), None, None)
+    if form.grade is None and form.total_score is not None and form.total_score.ref is not None:
+        r, c0 = form.total_score.ref.row, form.total_score.ref.col
+        for c, v in sheet.row_values(r):
+            if c > c0 and isinstance(v, str) and v.strip() in GRADE_WORDS:
+                form.grade = ctx.text(r, c)
+                break
+
+
+def family_name(key: str | None) -> str:
+    if key is None:
+        return "版式未识别"
+    return FAMILIES[key].name if key in FAMILIES else key

@@ -1,0 +1,83 @@
+"""Read .xlsx / .xlsm files with openpyxl into a host-neutral grid."""
+
+from __future__ import annotations
+
+import warnings
+import zipfile
+from pathlib import Path
+
+from budgetlint.grid import Grid, MergedRange, Sheet
+from budgetlint.hosts import ReadError
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+SUPPORTED = (".xlsx", ".xlsm")
+
+
+def sniff(path: Path) -> None:
+    """Raise ReadError with a clear reason when ``path`` is not a readable xlsx package."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError as e:
+        raise ReadError(f"{path}: 无法打开文件（{e.strerror}）") from e
+    if head.startswith(_OLE_MAGIC):
+        raise ReadError(
+            f"{path}: 文件已加密或为旧版 .xls 格式（OLE 复合文档），请取消密码保护或另存为 .xlsx 后再检查"
+        )
+    if not head.startswith(b"PK"):
+        raise ReadError(f"{path}: 不是 Excel 工作簿（不是 .xlsx 压缩包）")
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = set(z.namelist())
+            bad = z.testzip()
+    except (zipfile.BadZipFile, EOFError, OSError) as e:
+        raise ReadError(f"{path}: 工作簿文件已损坏或不完整（{e}）") from e
+    if bad is not None:
+        raise ReadError(f"{path}: 工作簿文件已损坏（部件 {bad} 校验失败）")
+    if "xl/workbook.xml" not in names:
+        raise ReadError(f"{path}: 压缩包中没有 xl/workbook.xml，不是 Excel 工作簿")
+
+
+def read(path: str | Path) -> Grid:
+    """Values (cached results for formulas), formula texts, formats, merges and notes."""
+    from openpyxl import load_workbook
+
+    p = Path(path)
+    sniff(p)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb_f = load_workbook(p, data_only=False)
+            wb_v = load_workbook(p, data_only=True)
+    except Exception as e:  # openpyxl raises many kinds on malformed parts
+        raise ReadError(f"{p}: 无法读取工作簿（{type(e).__name__}: {e}）") from e
+    grid = Grid(path=str(p))
+    for ws_f in wb_f.worksheets:
+        ws_v = wb_v[ws_f.title]
+        sheet = Sheet(name=ws_f.title)
+        for row in ws_f.iter_rows():
+            for c in row:
+                if c.value is None and c.comment is None:
+                    continue
+                rc = (c.row, c.column)
+                v = c.value
+                if c.data_type == "f" and isinstance(v, str):
+                    sheet.formulas[rc] = v
+                    v = ws_v.cell(c.row, c.column).value
+                elif v is not None and not isinstance(v, (str, int, float, bool)):
+                    # dates, ArrayFormula and DataTableFormula objects
+                    if hasattr(v, "text"):
+                        sheet.formulas[rc] = str(v.text)
+                        v = ws_v.cell(c.row, c.column).value
+                if v is not None:
+                    sheet.cells[rc] = v
+                if c.number_format and c.number_format != "General":
+                    sheet.formats[rc] = c.number_format
+                if c.comment is not None and c.comment.text:
+                    sheet.notes[rc] = c.comment.text
+        sheet.merged = [
+            MergedRange(m.min_row, m.min_col, m.max_row, m.max_col)
+            for m in ws_f.merged_cells.ranges
+        ]
+        grid.sheets.append(sheet)
+    return grid

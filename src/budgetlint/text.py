@@ -1,0 +1,88 @@
+"""Label normalisation: how the reader compares what a cell says with a known label.
+
+A department's labels differ from the template in spelling, not in meaning:
+spaces and line breaks inside (``年度绩效 指标``), full-width or half-width
+brackets and colons (``项目资金（元）`` / ``项目资金 (元)``), a trailing ``：``,
+traditional characters (``項目資金（萬元）``), template leftovers (``指标1：``,
+``★``, ``(≥**人)``).  :func:`norm` maps all of these to one key.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_WS = re.compile(r"\s+")
+_PREFIX = re.compile(r"^(?:指标\s*[0-9一二三四五六七八九十]+\s*[:：.、]|[0-9]+\s*[、.．]|[（(][0-9一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)")
+_STARS = re.compile(r"[★☆※*＊]+")
+_LEFTOVER = re.compile(r"[（(][^()（）]*\*\*[^()（）]*[)）]")  # (≥**人)
+_WEIGHT = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
+_DOTS = re.compile(r"^[.…。·\-—_\s]+$")
+
+_converter = None
+
+
+def _t2s(s: str) -> str:
+    global _converter
+    if _converter is None:
+        try:
+            import opencc
+
+            _converter = opencc.OpenCC("t2s")
+        except ImportError:  # pragma: no cover - optional at run time
+            _converter = False
+    if not _converter:
+        return s
+    return str(_converter.convert(s))
+
+
+@lru_cache(maxsize=65536)
+def simplified(s: str) -> str:
+    """Traditional characters as simplified ones (identity for simplified text)."""
+    return _t2s(s)
+
+
+@lru_cache(maxsize=65536)
+def norm(s: object) -> str:
+    """The comparison key of a label: simplified, half-width, no spaces, no trailing colon."""
+    if s is None:
+        return ""
+    t = unicodedata.normalize("NFKC", str(s))
+    t = simplified(t)
+    t = _WS.sub("", t)
+    t = t.replace("﹦", "=").replace("═", "=").replace("≧", "≥").replace("≦", "≤")
+    return t.rstrip(":：")
+
+
+def clean_name(s: object) -> str:
+    """An indicator or block name without template leftovers (``指标1：``, ``★``, ``(≥**人)``)."""
+    if s is None:
+        return ""
+    t = str(s).strip()
+    t = _LEFTOVER.sub("", t)
+    t = _STARS.sub("", t)
+    t = _PREFIX.sub("", t.strip())
+    return t.strip().rstrip(":：").strip()
+
+
+def is_leftover_row_text(s: object) -> bool:
+    """A cell of only dots/ellipses (``……``), a template row to skip."""
+    return s is not None and isinstance(s, str) and bool(_DOTS.match(s)) and bool(s.strip())
+
+
+def split_weight(label: str) -> tuple[str, float | None]:
+    """``产出指标(50分)`` -> ('产出指标', 50.0); a label without weight -> (label, None)."""
+    m = _WEIGHT.search(label)
+    if not m:
+        return label, None
+    return (label[: m.start()] + label[m.end():]).strip(), float(m.group(1))
+
+
+def strip_paren(key: str) -> str:
+    """A normalised key without a trailing parenthetical: 执行率(B/A) -> 执行率."""
+    return re.sub(r"\([^()]*\)$", "", key)
+
+
+def has_template_marks(s: object) -> bool:
+    return isinstance(s, str) and ("**" in s or "＊＊" in s)
