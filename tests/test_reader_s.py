@@ -6,13 +6,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.variants import variant
 
 from budgetlint.forms.form_s import read_grid, read_sheet
 from budgetlint.grid import Grid, Sheet
 from budgetlint.hosts import read_workbook
 from budgetlint.model import FormS, SheetRead
 from budgetlint.values import Kind
-from tests.variants import variant
 
 
 def _form(reads: list[SheetRead], name_part: str) -> FormS:
@@ -53,7 +53,9 @@ def test_seed_numbers_read_exactly(seed_reads: list[SheetRead], seed_grid: Grid)
     assert first.target.value.kind is Kind.QUANTITY and first.target.value.number == 30
     assert first.actual.value.number == 24
     cost = next(i for i in f.indicators if i.name.value == "经费控制")
-    assert cost.target.value.kind is Kind.AMOUNT and cost.target.value.number == pytest.approx(987000)
+    assert cost.target.value.kind is Kind.AMOUNT and cost.target.value.number == pytest.approx(
+        987000
+    )
     assert cost.level2 is not None and cost.level2.value == "成本指标"
 
 
@@ -81,7 +83,10 @@ def _model(f: FormS) -> dict[str, Any]:
     return {
         "project": f.project.value if f.project else None,
         "fund": {
-            r.kind: tuple(num(getattr(r, k)) for k in ("initial", "budget", "executed", "weight", "rate", "score"))
+            r.kind: tuple(
+                num(getattr(r, k))
+                for k in ("initial", "budget", "executed", "weight", "rate", "score")
+            )
             for r in f.fund.rows
         },
         "indicators": [
@@ -132,11 +137,30 @@ def test_rows_in_another_order_inside_the_fund_block() -> None:
     rows = [
         ["项目支出绩效自评表"],
         ["项目名称", "测试项目"],
-        ["项目资金（元）", None, "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+        [
+            "项目资金（元）",
+            None,
+            "年初预算数",
+            "全年预算数",
+            "全年执行数",
+            "分值",
+            "执行率",
+            "得分",
+        ],
         [None, "其他资金", 0, 0, 0, "—", 0, "—"],
         [None, "年度资金总额", 100, 100, 90, 10, 0.9, 9],
         [None, "其中：当年财政拨款", 100, 100, 90, "—", 0.9, "—"],
-        ["年度绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"],
+        [
+            "年度绩效指标",
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "年度指标值",
+            "实际完成值",
+            "分值",
+            "得分",
+            "偏差原因分析及改进措施",
+        ],
         [None, "产出指标", "数量指标", "培训人数", "≥100人", "120人", 90, 90, "无偏差"],
         ["总分", None, None, None, None, None, 100, 99, None],
     ]

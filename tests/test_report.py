@@ -45,10 +45,10 @@ def _form_sheet() -> Sheet:
         ["", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"], start=2
     ):
         c[(3, col)] = label or None
-    for col, v in zip(range(2, 9), ["年度资金总额", 987000, 987000, 969188.11, 10, 0.98, 9.8]):
-        c[(4, col)] = v
-    for col, v in zip(range(2, 9), ["其中：当年财政拨款", 0, 0, 0, None, 1, None]):
-        c[(5, col)] = v
+    total = ["年度资金总额", 987000, 987000, 969188.11, 10, 0.98, 9.8]
+    fiscal = ["其中：当年财政拨款", 0, 0, 0, None, 1, None]
+    for col in range(2, 9):
+        c[(4, col)], c[(5, col)] = total[col - 2], fiscal[col - 2]
     for col in (3, 4, 5):
         s.formats[(4, col)] = s.formats[(5, col)] = "#,##0.00"
     s.formats[(4, 7)] = s.formats[(5, 7)] = s.formats[(4, 8)] = "0.00"
@@ -83,7 +83,8 @@ def _findings() -> list[Finding]:
                 expected="—", actual="1.00", computation="0.00 ÷ 0.00 无意义",
                 family="national", extra={"x": 1}),
         Finding("W002", Severity.WARNING, "项目1", "H8", "“>90%”仅以 90% 达到却给满分",
-                expected="<10", actual="10", explained=True, explanation="已与财政局沟通，按满分计"),
+                expected="<10", actual="10", explained=True,
+                explanation="已与财政局沟通，按满分计"),
     ]  # fmt: skip
 
 
@@ -255,16 +256,17 @@ def test_html_draws_the_form() -> None:
     # Flagged cell G5 (error): the error fill on the cell holding 1.00, numbered 1.
     m = re.search(
         r'<td id="f1s1-G5" class="n flag error" title="([^"]*)" '
-        r'style="background:#FFC7CE"><div class="c">1\.00</div><sup>'
-        r'<a class="error" href="#f1s1-m1">1</a></sup></td>',
+        r'style="background:#FFC7CE"><sup><a class="error" href="#f1s1-m1">1</a></sup>'
+        r'<div class="c">1\.00</div></td>',
         html,
     )
     assert m, "flagged cell G5 not drawn with the error fill"
     assert "[1] 错误 E001：全年预算数为 0，执行率不应填写 1.00" in m.group(1)
     # H7 has a warning and a note: the warning colour wins, both numbers shown.
     assert re.search(
-        r'<td id="f1s1-H7" [^>]*style="background:#FFEB9C"><div class="c">10</div>'
-        r'<sup><a class="note" href="#f1s1-m2">2</a>,<a class="warning" href="#f1s1-m3">3</a>',
+        r'<td id="f1s1-H7" [^>]*style="background:#FFEB9C"><sup><a class="note" '
+        r'href="#f1s1-m2">2</a>,<a class="warning" href="#f1s1-m3">3</a></sup>'
+        r'<div class="c">10</div></td>',
         html,
     )
     # Related cells of W001 are outlined.
@@ -351,7 +353,7 @@ def test_html_finding_outside_drawn_window() -> None:
         ],
     )
     html = render_html(BatchResult([fr]))
-    assert "A300<div class=\"small\">（不在绘制范围内）</div>" in html
+    assert 'A300<div class="small">（不在绘制范围内）</div>' in html
     assert '<th class="rn">200</th>' in html
 
 

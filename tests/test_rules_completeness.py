@@ -108,6 +108,15 @@ def test_required_cells_empty() -> None:
     ]
 
 
+def test_not_applicable_row_needs_no_actual() -> None:
+    # 社会组织党建工作 (seed line 327): 生态效益指标 | 无 | 无 | (empty) | 0.0 | 0.0
+    form = gongche()
+    form.indicators[2].actual = cell(16, 6, None)
+    assert run("S401", form) == []
+    form.indicators[2].target = cell(16, 5, None)
+    assert run("S401", form) == []
+
+
 def test_zero_weight_indicator_needs_no_score() -> None:
     form = gongche()
     form.indicators[2].score = cell(16, 8, None)
@@ -189,4 +198,6 @@ def test_template_text_in_cells() -> None:
         ("S403", "warning", "F17"),
     ]
     assert found[0].message == "项目名称“XX项目”含模板文字（XX），应填写实际内容"
-    assert found[2].message == "指标“培训人数（≥**人）”的年度指标值“≥**人”含模板文字（**），应填写实际内容"
+    assert found[2].message == (
+        "指标“培训人数（≥**人）”的年度指标值“≥**人”含模板文字（**），应填写实际内容"
+    )

@@ -63,8 +63,9 @@ def zonghe(family: str = "national") -> FormS:
     return form_with_fund(
         [
             fund_row(8, "total", "年度资金总额", 987000.00, 987000.00, 969188.11, 10, 0.98, 9.80),
-            fund_row(9, "fiscal", "其中：当年财政拨款", 987000.00, 987000.00, 969188.11,
-                     "—", 0.98, "—"),
+            fund_row(
+                9, "fiscal", "其中：当年财政拨款", 987000.00, 987000.00, 969188.11, "—", 0.98, "—"
+            ),
             fund_row(10, "carryover", "上年结转资金", 0.00, 0.00, 0.00, "—", 0.00, "—"),
             fund_row(11, "other", "其他资金", 0.00, 0.00, 0.00, "—", 0.00, "—"),
         ],
@@ -89,14 +90,46 @@ def gongche(family: str = "national", reason: str | None = None) -> FormS:
     with_reason = family == "ten_ninety"
     return form_with_fund(
         [
-            fund_row(8, "total", "年度资金总额", 0.00, 15000.00, 8881.00, 10, 0.59, 5.90,
-                     reason=reason, with_reason=with_reason),
-            fund_row(9, "fiscal", "其中：当年财政拨款", 0.00, 15000.00, 8881.00, "—", 0.59, "—",
-                     with_reason=with_reason),
-            fund_row(10, "carryover", "上年结转资金", 0.00, 0.00, 0.00, "—", 0.00, "—",
-                     with_reason=with_reason),
-            fund_row(11, "other", "其他资金", 0.00, 0.00, 0.00, "—", 0.00, "—",
-                     with_reason=with_reason),
+            fund_row(
+                8,
+                "total",
+                "年度资金总额",
+                0.00,
+                15000.00,
+                8881.00,
+                10,
+                0.59,
+                5.90,
+                reason=reason,
+                with_reason=with_reason,
+            ),
+            fund_row(
+                9,
+                "fiscal",
+                "其中：当年财政拨款",
+                0.00,
+                15000.00,
+                8881.00,
+                "—",
+                0.59,
+                "—",
+                with_reason=with_reason,
+            ),
+            fund_row(
+                10,
+                "carryover",
+                "上年结转资金",
+                0.00,
+                0.00,
+                0.00,
+                "—",
+                0.00,
+                "—",
+                with_reason=with_reason,
+            ),
+            fund_row(
+                11, "other", "其他资金", 0.00, 0.00, 0.00, "—", 0.00, "—", with_reason=with_reason
+            ),
         ],
         family,
     )
@@ -111,7 +144,7 @@ def summary(found: list[Finding]) -> list[tuple[str, str, str]]:
     return [(f.code, f.severity.value, f.cell) for f in found]
 
 
-FUND_CODES = ("S101", "S102", "S103", "S104", "S105", "S106", "S107")
+FUND_CODES = ("S101", "S102", "S103", "S104", "S105", "S106", "S107", "S108")
 
 
 # --------------------------------------------------------------------------- seed forms
@@ -123,7 +156,7 @@ def test_zonghe_fund_block_is_consistent() -> None:
     assert errors == []
     # The only notes: the zero sub-rows printing 0.00.
     notes = [f for c in FUND_CODES for f in run(c, form)]
-    assert summary(notes) == [("S107", "note", "G10"), ("S107", "note", "G11")]
+    assert summary(notes) == [("S108", "note", "G10"), ("S108", "note", "G11")]
 
 
 def test_nengli_zero_budget_rate_and_score_are_errors() -> None:
@@ -145,8 +178,9 @@ def test_nengli_other_rules() -> None:
     assert run("S102", form) == []
     # 年初预算数 1297780.00 = 0 + 0 + 1297780.00; 全年 and 执行 all zero.
     assert run("S103", form) == []
-    # Sub-rows with 0.00 on a zero budget: notes only.
-    found = run("S107", form)
+    # Sub-rows with 0.00 on a zero budget: no error, notes only from the opt-in S108.
+    assert run("S107", form) == []
+    found = run("S108", form)
     assert {f.severity.value for f in found} == {"note"}
     assert [f.cell for f in found] == ["G9", "G10", "G11"]
     assert "全年预算数为 0.00" in found[0].message
@@ -175,9 +209,7 @@ def test_zero_total_with_money_in_a_subrow_is_mentioned() -> None:
 
 
 def test_zero_rate_on_zero_total_is_a_note() -> None:
-    form = form_with_fund(
-        [fund_row(8, "total", "年度资金总额", 0.00, 0.00, 0.00, 10, 0.00, 0.00)]
-    )
+    form = form_with_fund([fund_row(8, "total", "年度资金总额", 0.00, 0.00, 0.00, 10, 0.00, 0.00)])
     assert summary(run("S104", form)) == [("S104", "note", "G8"), ("S104", "note", "H8")]
 
 
@@ -361,8 +393,8 @@ def test_adjusted_without_reason() -> None:
 def test_nonzero_rate_on_zero_subrow_is_an_error() -> None:
     form = zonghe()
     form.fund.rows[2].rate = cell(10, RATE, 1.00, 2)  # type: ignore[union-attr]
-    found = run("S107", form)
-    assert summary(found) == [("S107", "error", "G10"), ("S107", "note", "G11")]
+    found = run("S107", form) + run("S108", form)
+    assert summary(found) == [("S107", "error", "G10"), ("S108", "note", "G11")]
     assert "上年结转资金的全年预算数为 0.00，不应填写执行率 1.00" == found[0].message
 
 
@@ -371,3 +403,12 @@ def test_dash_on_zero_subrow_is_silent() -> None:
     for r in form.fund.rows[2:]:  # type: ignore[union-attr]
         r.rate = cell(r.row, RATE, "—")
     assert run("S107", form) == []
+    assert run("S108", form) == []
+
+
+def test_s108_is_opt_in() -> None:
+    assert REGISTRY["S108"].default is False
+    assert not Settings().enabled("S108", default=False)
+    assert not Settings(select=["S1"]).enabled("S108", default=False)
+    assert Settings(select=["S108"]).enabled("S108", default=False)
+    assert not Settings(select=["S108"], ignore=["S10"]).enabled("S108", default=False)

@@ -252,8 +252,17 @@ def test_display_rate_close_to_rate(rate: float, decimals: int) -> None:
 
 @pytest.mark.parametrize(
     ("score", "name"),
-    [(100, "优秀"), (90, "优秀"), (89.99, "良好"), (80, "良好"), (67.14, "合格"), (60, "合格"),
-     (59.99, "不合格"), (10, "不合格"), (0, "不合格")],
+    [
+        (100, "优秀"),
+        (90, "优秀"),
+        (89.99, "良好"),
+        (80, "良好"),
+        (67.14, "合格"),
+        (60, "合格"),
+        (59.99, "不合格"),
+        (10, "不合格"),
+        (0, "不合格"),
+    ],
 )
 def test_grade_default_scale(score: float, name: str) -> None:
     assert grade(score) == name

@@ -260,6 +260,12 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("由于疫情影响，项目终止开展。", {"kind": Kind.TEXT}),
     ("(≥**人)", {"kind": Kind.TEXT}),
     ("**", {"kind": Kind.TEXT}),
+    ('"', {"kind": Kind.TEXT}),
+    ("无。", {"kind": Kind.NONE}),
+    ("<0.1%", {"kind": Kind.PERCENT, "op": "<", "number": 0.001, "unit": "%", "decimals": 1}),
+    (">75分", {"kind": Kind.QUANTITY, "op": ">", "number": 75.0, "unit": "分", "decimals": 0}),
+    ("<0.5h", {"kind": Kind.QUANTITY, "op": "<", "number": 0.5, "unit": "h", "decimals": 1}),
+    ("2020年06月", {"kind": Kind.DATE, "date": D(2020, 6, 30), "date_precision": "month"}),
     ("提高社会组织知晓度", {"kind": Kind.TEXT}),
     ("2 3", {"kind": Kind.TEXT}),
     ("约90%以下", {"kind": Kind.TEXT}),
@@ -756,3 +762,27 @@ def test_parse_number_wan(wd: tuple[Decimal, int], suffix: str) -> None:
     v = parse_value(f"≤{w:.{d}f}{suffix}")
     assert (v.kind, v.op, v.unit, v.decimals) == (Kind.AMOUNT, "<=", "元", d)
     assert v.number == float(w * 10000)
+
+
+_ALPHABET = st.sampled_from(
+    list("0123456789０９.,，%％ 万元人次期项≥≤<>=≧﹦约左右以上内&-—/年月日前及时提高无达成未部分")
+)
+
+
+@given(st.text(_ALPHABET, max_size=12))
+def test_any_text_parses_and_reprints(raw: str) -> None:
+    v = parse_value(raw)
+    assert v.text == raw.strip()
+    parse_number(raw)  # never raises
+    if v.kind is not Kind.TEXT:
+        back = parse_value(format_value(v), role="actual" if v.kind is Kind.NUMBER else "target")
+        assert (back.kind, back.op, back.unit, back.upper_op, back.date, back.word) == (
+            v.kind,
+            v.op,
+            v.unit,
+            v.upper_op,
+            v.date,
+            v.word,
+        ), format_value(v)
+        if v.number is not None:
+            assert _rel_close(back.number, v.number)

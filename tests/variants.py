@@ -38,7 +38,9 @@ def variant(sheet: Sheet, path: Path, *, dr: int = 3, dc: int = 2) -> Path:
         r for (r, c), v in sheet.cells.items() if isinstance(v, str) and v.strip() == "全年预算数"
     )
     cols = {
-        str(v).strip(): c for (r, c), v in sheet.cells.items() if r == header_row and isinstance(v, str)
+        str(v).strip(): c
+        for (r, c), v in sheet.cells.items()
+        if r == header_row and isinstance(v, str)
     }
     amount_cols = {cols["年初预算数"], cols["全年预算数"], cols["全年执行数"]}
     rate_col = cols["执行率"]
@@ -47,7 +49,9 @@ def variant(sheet: Sheet, path: Path, *, dr: int = 3, dc: int = 2) -> Path:
         r for (r, c), v in sheet.cells.items() if isinstance(v, str) and v.strip() == "一级指标"
     )
     ind_cols = {
-        str(v).strip(): c for (r, c), v in sheet.cells.items() if r == ind_header and isinstance(v, str)
+        str(v).strip(): c
+        for (r, c), v in sheet.cells.items()
+        if r == ind_header and isinstance(v, str)
     }
     l1c, l2c = ind_cols["一级指标"], ind_cols["二级指标"]
     total_row = next(

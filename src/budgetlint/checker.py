@@ -32,7 +32,7 @@ def check_grid(grid: Grid, settings: Settings | None = None) -> FileResult:
     """Read every sheet of ``grid`` and run the enabled rules on each form."""
     settings = settings or Settings()
     result = FileResult(path=grid.path, grid=grid)
-    rules = [r for r in all_rules() if settings.enabled(r.code)]
+    rules = [r for r in all_rules() if settings.enabled(r.code, r.default)]
     for sheet in grid.sheets:
         if sheet.name == SUMMARY_SHEET:
             result.sheets.append(SheetRead(sheet.name, "skipped", reason="复核结果汇总表"))
@@ -95,7 +95,7 @@ def _mark_explained(
             note = notes.get(parse_address(f.cell), "")
             text = note.strip()
             if text.startswith(marker):
-                yield replace(f, explained=True, explanation=text[len(marker):].strip() or marker)
+                yield replace(f, explained=True, explanation=text[len(marker) :].strip() or marker)
                 continue
         yield f
 
@@ -128,7 +128,10 @@ def check_file(path: str | Path, settings: Settings | None = None) -> FileResult
     if not p.exists():
         return FileResult(path=str(p), error=f"{p}: 文件不存在")
     if p.suffix.lower() not in WORKBOOK_SUFFIXES:
-        return FileResult(path=str(p), error=f"{p}: 不支持的文件类型 {p.suffix or '(无扩展名)'}，请使用 .xlsx 或 .xlsm")
+        return FileResult(
+            path=str(p),
+            error=f"{p}: 不支持的文件类型 {p.suffix or '(无扩展名)'}，请使用 .xlsx 或 .xlsm",
+        )
     try:
         grid = read_workbook(p)
     except ReadError as e:

@@ -38,18 +38,38 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="检查工作簿（文件或文件夹）")
     c.add_argument("paths", nargs="+", help=".xlsx/.xlsm files or folders")
     c.add_argument("--format", choices=("text", "json"), default="text")
-    c.add_argument("--select", action="append", default=[], metavar="CODE", help="only these rules (code or prefix)")
-    c.add_argument("--ignore", action="append", default=[], metavar="CODE", help="skip these rules (code or prefix)")
+    c.add_argument(
+        "--select",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help="only these rules (code or prefix)",
+    )
+    c.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help="skip these rules (code or prefix)",
+    )
     c.add_argument("--fail-on", choices=("error", "warning", "note", "never"), default="error")
     c.add_argument("--config", help="budgetlint.toml or pyproject.toml with [tool.budgetlint]")
-    c.add_argument("--annotate", metavar="OUTDIR", help="write an annotated copy of each input into OUTDIR")
-    c.add_argument("--in-place", action="store_true", help="annotate the inputs themselves (after a backup)")
-    c.add_argument("--report", metavar="FILE", help="one report for the batch: .json, .html or .xlsx")
+    c.add_argument(
+        "--annotate", metavar="OUTDIR", help="write an annotated copy of each input into OUTDIR"
+    )
+    c.add_argument(
+        "--in-place", action="store_true", help="annotate the inputs themselves (after a backup)"
+    )
+    c.add_argument(
+        "--report", metavar="FILE", help="one report for the batch: .json, .html or .xlsx"
+    )
     c.add_argument("-q", "--quiet", action="store_true", help="only the summary line")
 
     cl = sub.add_parser("clear", help="清除 budgetlint 添加的标注")
     cl.add_argument("paths", nargs="+")
-    cl.add_argument("--output", metavar="OUTDIR", help="write cleared copies here instead of in place")
+    cl.add_argument(
+        "--output", metavar="OUTDIR", help="write cleared copies here instead of in place"
+    )
 
     r = sub.add_parser("rules", help="列出全部规则")
     r.add_argument("--format", choices=("text", "json"), default="text")
@@ -224,7 +244,10 @@ def _print_file(fr: FileResult, out: TextIO) -> None:
             continue
         found = by_sheet.get(s.sheet, [])
         counts = Counter(f.severity for f in found if not f.explained)
-        summary = "，".join(f"{sev.label} {counts[sev]}" for sev in Severity if counts[sev]) or "未发现问题"
+        summary = (
+            "，".join(f"{sev.label} {counts[sev]}" for sev in Severity if counts[sev])
+            or "未发现问题"
+        )
         print(f"  [{s.sheet}] 版式：{_family_name(s.family)} — {summary}", file=out)
         for f in found:
             cell = f.cell or "—"

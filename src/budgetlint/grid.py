@@ -131,7 +131,7 @@ class Sheet:
 
     def nonempty(self) -> Iterator[tuple[int, int, CellValue]]:
         """(row, col, value) of every non-blank cell, in reading order."""
-        for (r, c) in sorted(self.cells):
+        for r, c in sorted(self.cells):
             v = self.cells[(r, c)]
             if not _blank(v):
                 yield r, c, v

@@ -150,7 +150,9 @@ def to_text(path: str, reads: list[SheetRead]) -> str:
         if f.level1_weights:
             out.append(
                 "    一级指标分值："
-                + "，".join(f"{k} {v.value:g}" for k, v in f.level1_weights.items() if v.value is not None)
+                + "，".join(
+                    f"{k} {v.value:g}" for k, v in f.level1_weights.items() if v.value is not None
+                )
             )
         out.append(f"    指标（{len(f.indicators)} 项）：")
         for i in f.indicators:
@@ -160,7 +162,9 @@ def to_text(path: str, reads: list[SheetRead]) -> str:
                 f"      {lv} {_c(i.name)} 目标 {_c(i.target)}[{kind}] 实际 {_c(i.actual)} "
                 f"分值 {_c(i.weight)} 得分 {_c(i.score)}"
             )
-        out.append(f"    总分：分值 {_c(f.total_weight)} 得分 {_c(f.total_score)}  等级 {_c(f.grade)}")
+        out.append(
+            f"    总分：分值 {_c(f.total_weight)} 得分 {_c(f.total_score)}  等级 {_c(f.grade)}"
+        )
         if f.skipped_rows:
             out.append(f"    跳过的模板行：{', '.join(map(str, f.skipped_rows))}")
     return "\n".join(out)

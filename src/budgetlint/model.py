@@ -152,7 +152,9 @@ class FormS:
     total_label: Field[str] | None = None
     grade: Field[str] | None = None  # 评价等级 / 自评等级
     texts: dict[str, Field[str]] = field(default_factory=dict)  # 评价结论, 存在问题, 改进措施 …
-    skipped_rows: list[int] = field(default_factory=list)  # template leftovers not read as indicators
+    skipped_rows: list[int] = field(
+        default_factory=list
+    )  # template leftovers not read as indicators
 
     @property
     def has_scores(self) -> bool:

@@ -49,10 +49,11 @@ class FamilyParams:
         unknown = set(overrides) - known
         if unknown:
             raise ValueError(f"unknown family parameter(s): {', '.join(sorted(unknown))}")
-        if "qualitative_bands" in overrides and overrides["qualitative_bands"] not in QUALITATIVE_BANDS:
-            raise ValueError(
-                f"qualitative_bands must be one of {', '.join(QUALITATIVE_BANDS)}"
-            )
+        if (
+            "qualitative_bands" in overrides
+            and overrides["qualitative_bands"] not in QUALITATIVE_BANDS
+        ):
+            raise ValueError(f"qualitative_bands must be one of {', '.join(QUALITATIVE_BANDS)}")
         if "upper_bound_formula" in overrides and overrides["upper_bound_formula"] not in (
             "ratio",
             "excess",

@@ -73,17 +73,22 @@ class Settings:
                 return name
         return self.grades[-1][1]
 
-    def enabled(self, code: str) -> bool:
-        if self.select and not any(code.startswith(s) for s in self.select):
+    def enabled(self, code: str, default: bool = True) -> bool:
+        """Whether rule ``code`` runs; an opt-in rule (default False) only when selected by code."""
+        if any(code.startswith(s) for s in self.ignore):
             return False
-        return not any(code.startswith(s) for s in self.ignore)
+        if not default:
+            return code in self.select
+        return not self.select or any(code.startswith(s) for s in self.select)
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any], source: str = "") -> Settings:
         known = {f.name for f in fields(cls)} - {"source"}
         unknown = set(data) - known
         if unknown:
-            raise SettingsError(f"{source or 'settings'}: unknown key(s) {', '.join(sorted(unknown))}")
+            raise SettingsError(
+                f"{source or 'settings'}: unknown key(s) {', '.join(sorted(unknown))}"
+            )
         kw: dict[str, Any] = dict(data)
         if "grades" in kw:
             g = kw["grades"]
@@ -93,9 +98,7 @@ class Settings:
                 kw["grades"] = DEFAULT_GRADES
             else:
                 try:
-                    kw["grades"] = tuple(
-                        sorted(((float(lo), str(n)) for lo, n in g), reverse=True)
-                    )
+                    kw["grades"] = tuple(sorted(((float(lo), str(n)) for lo, n in g), reverse=True))
                 except (TypeError, ValueError) as e:
                     raise SettingsError(
                         f"{source}: grades must be 'default', 'national' or [[min, name], …]"

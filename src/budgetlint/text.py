@@ -14,7 +14,9 @@ import unicodedata
 from functools import lru_cache
 
 _WS = re.compile(r"\s+")
-_PREFIX = re.compile(r"^(?:指标\s*[0-9一二三四五六七八九十]+\s*[:：.、]|[0-9]+\s*[、.．]|[（(][0-9一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)")
+_PREFIX = re.compile(
+    r"^(?:指标\s*[0-9一二三四五六七八九十]+\s*[:：.、]|[0-9]+\s*[、.．]|[（(][0-9一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)"
+)
 _STARS = re.compile(r"[★☆※*＊]+")
 _LEFTOVER = re.compile(r"[（(][^()（）]*\*\*[^()（）]*[)）]")  # (≥**人)
 _WEIGHT = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
@@ -76,7 +78,7 @@ def split_weight(label: str) -> tuple[str, float | None]:
     m = _WEIGHT.search(label)
     if not m:
         return label, None
-    return (label[: m.start()] + label[m.end():]).strip(), float(m.group(1))
+    return (label[: m.start()] + label[m.end() :]).strip(), float(m.group(1))
 
 
 def strip_paren(key: str) -> str:

@@ -10,12 +10,12 @@ a unit for a sum of ``terms`` rounded terms.  Anything larger is *wrong*.
 from __future__ import annotations
 
 import math
-from enum import Enum
+from enum import StrEnum
 
 EPS = 1e-9
 
 
-class Verdict(str, Enum):
+class Verdict(StrEnum):
     OK = "ok"
     ROUNDING = "rounding"
     WRONG = "wrong"

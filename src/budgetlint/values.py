@@ -647,9 +647,12 @@ def parse_value(raw: object, *, role: Literal["target", "actual"] = "target") ->
         decimals = 0 if isinstance(raw, int) else _float_decimals(raw)
         return Value(Kind.NUMBER, text, number=float(raw), decimals=decimals)
     text = str(raw).strip()
-    s = _trim(_squeeze(normalize_text(text)))
-    if _is_empty_mark(s):
+    squeezed = _squeeze(normalize_text(text))
+    if _is_empty_mark(squeezed):
         return Value(Kind.EMPTY, text)
+    s = _trim(squeezed)
+    if not s:  # a lone quote is a ditto mark, not a blank
+        return Value(Kind.TEXT, text)
     if s.lower() in _NONE_WORDS:
         return Value(Kind.NONE, text)
     if role == "target" and re.fullmatch(r"[+-]?0+", s):

@@ -22,7 +22,7 @@ from budgetlint.annotate.package import (
 )
 from budgetlint.annotate.sheet import add_legacy_drawing, legacy_drawing_rid
 from budgetlint.findings import Finding
-from budgetlint.grid import parse_address
+from budgetlint.grid import column_letter
 from budgetlint.style import FONT
 
 AUTHOR = "budgetlint"
@@ -130,8 +130,7 @@ def _anchor(row: int, col: int, lines: int) -> str:
     return f"{col}, 15, {top}, 10, {col + 4}, 15, {top + height}, 4"
 
 
-def shape_xml(px: dict[str, str], shape_id: int, row: int, col: int, lines: int,
-              z: int) -> str:
+def shape_xml(px: dict[str, str], shape_id: int, row: int, col: int, lines: int, z: int) -> str:
     """A hidden note box for the cell at (row, col), 1-based."""
     v, o, x = px["v"], px["o"], px["x"]
     height = min(max(lines + 1, 4), 24) * 14.25
@@ -152,8 +151,9 @@ def shape_xml(px: dict[str, str], shape_id: int, row: int, col: int, lines: int,
     )
 
 
-_SHAPE = re.compile(r"<([\w.\-]+:)?shape\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>.*?</\1?shape>",
-                    re.DOTALL)
+_SHAPE = re.compile(
+    r"<([\w.\-]+:)?shape\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>.*?</\1?shape>", re.DOTALL
+)
 
 
 def _note_shapes(vml: str) -> list[tuple[re.Match[str], int, int]]:
@@ -186,7 +186,10 @@ def new_comments() -> str:
 
 
 def annotate_sheet_notes(
-    pkg: Package, sheet_part: str, sheet_xml: str, notes: dict[tuple[int, int], list[Finding]],
+    pkg: Package,
+    sheet_part: str,
+    sheet_xml: str,
+    notes: dict[tuple[int, int], list[Finding]],
     used_blocks: set[int],
 ) -> tuple[str, dict[str, Any]]:
     """Add notes for ``notes`` (cell -> findings) to a sheet; returns new sheet XML and record."""
@@ -203,7 +206,11 @@ def annotate_sheet_notes(
     }
     rels = pkg.rels(sheet_part)
     comments_part = next(
-        (pkg.resolve(sheet_part, r.target) for r in rels if r.type == REL_COMMENTS and not r.external),
+        (
+            pkg.resolve(sheet_part, r.target)
+            for r in rels
+            if r.type == REL_COMMENTS and not r.external
+        ),
         None,
     )
     if comments_part is not None and not pkg.has(comments_part):
@@ -249,7 +256,11 @@ def annotate_sheet_notes(
     else:
         author_id = len(names)
         cxml, authors = X.open_element(cxml, authors)
-        cxml = cxml[: authors.inner_end] + f"<{p}author>{AUTHOR}</{p}author>" + cxml[authors.inner_end :]
+        cxml = (
+            cxml[: authors.inner_end]
+            + f"<{p}author>{AUTHOR}</{p}author>"
+            + cxml[authors.inner_end :]
+        )
         rec["author_added"] = not rec["comments_created"]
     rec["author_id"] = author_id
 
@@ -265,21 +276,27 @@ def annotate_sheet_notes(
 
     new_shapes: list[str] = []
     for (row, col), found in sorted(notes.items()):
-        ref = f"{_col(col)}{row}"
+        ref = f"{column_letter(col)}{row}"
         top = X.root(cxml)
         clist = X.child(cxml, top, "commentList")
         if clist is None:
             raise pkg.fail("批注部件中没有 <commentList>", comments_part)
         existing = next(
-            (c for c in X.children(cxml, clist, "comment")
-             if c.attrs(cxml).get("ref", "").upper() == ref),
+            (
+                c
+                for c in X.children(cxml, clist, "comment")
+                if c.attrs(cxml).get("ref", "").upper() == ref
+            ),
             None,
         )
         lines = note_lines(found)
         entry: dict[str, Any] = {"cell": ref, "merged": existing is not None}
         if existing is None:
             runs, texts = note_runs(p, found, merged=False)
-            text = f'<{p}comment ref="{ref}" authorId="{author_id}"><{p}text>{runs}</{p}text></{p}comment>'
+            text = (
+                f'<{p}comment ref="{ref}" authorId="{author_id}">'
+                f"<{p}text>{runs}</{p}text></{p}comment>"
+            )
             cxml, clist = X.open_element(cxml, clist)
             cxml = cxml[: clist.inner_end] + text + cxml[clist.inner_end :]
             entry["texts"] = texts
@@ -302,8 +319,11 @@ def annotate_sheet_notes(
                 nums = [int(n) for n in re.findall(r"-?\d+", a.group(2))]
                 if len(nums) == 8 and nums[6] - nums[2] < min(lines + 1, 24):
                     nums[6] = nums[2] + min(lines + 1, 24)
-                    body = (m.group(0)[: a.start(2)] + ", ".join(map(str, nums))
-                            + m.group(0)[a.end(2) :])
+                    body = (
+                        m.group(0)[: a.start(2)]
+                        + ", ".join(map(str, nums))
+                        + m.group(0)[a.end(2) :]
+                    )
                     entry["shape_original"] = m.group(0)
                     entry["shape_new"] = body
                     vml = vml[: m.start()] + body + vml[m.end() :]
@@ -316,13 +336,9 @@ def annotate_sheet_notes(
     return sheet_xml, rec
 
 
-def _col(col: int) -> str:
-    from budgetlint.grid import column_letter
-
-    return column_letter(col)
-
-
-def _merge_comment(original: str, p: str, found: Sequence[Finding]) -> tuple[str, bool, list[str], int]:
+def _merge_comment(
+    original: str, p: str, found: Sequence[Finding]
+) -> tuple[str, bool, list[str], int]:
     """Append our runs to an existing <comment>; returns (xml, converted, texts, original runs)."""
     el = X.root(original)
     text_el = X.child(original, el, "text")
@@ -355,8 +371,11 @@ def remove_notes(cxml: str, rec: dict[str, Any]) -> str:
         if clist is None:
             return cxml
         el = next(
-            (c for c in X.children(cxml, clist, "comment")
-             if c.attrs(cxml).get("ref", "").upper() == entry["cell"]),
+            (
+                c
+                for c in X.children(cxml, clist, "comment")
+                if c.attrs(cxml).get("ref", "").upper() == entry["cell"]
+            ),
             None,
         )
         if el is None:

@@ -76,8 +76,14 @@ class Styles:
             )
         return self._fill[argb]
 
-    def font(self, *, bold: bool = False, size: float | None = None, color: str | None = None,
-             underline: bool = False) -> int:
+    def font(
+        self,
+        *,
+        bold: bool = False,
+        size: float | None = None,
+        color: str | None = None,
+        underline: bool = False,
+    ) -> int:
         """A font like the workbook's default font, with the given changes."""
         p = self.p
         fonts = self._items("fonts")
@@ -86,9 +92,7 @@ class Styles:
         if sz is None:
             m = re.search(r"<(?:\w+:)?sz\s+val=\"([\d.]+)\"", base)
             sz = float(m.group(1)) if m else 11.0
-        keep = "".join(
-            re.findall(r"<(?:\w+:)?(?:name|family|charset|scheme)\b[^>]*/>", base)
-        )
+        keep = "".join(re.findall(r"<(?:\w+:)?(?:name|family|charset|scheme)\b[^>]*/>", base))
         parts = [f"<{p}b/>" if bold else "", f"<{p}u/>" if underline else ""]
         parts.append(f'<{p}sz val="{sz:g}"/>')
         parts.append(f'<{p}color rgb="{color}"/>' if color else f'<{p}color theme="1"/>')
@@ -102,15 +106,25 @@ class Styles:
         )
         return self._append("borders", f"<{p}border>{sides}<{p}diagonal/></{p}border>")
 
-    def xf(self, *, font: int = 0, fill: int = 0, border: int = 0, num_fmt: int = 0,
-           horizontal: str | None = None, vertical: str | None = "top",
-           wrap: bool = False) -> int:
+    def xf(
+        self,
+        *,
+        font: int = 0,
+        fill: int = 0,
+        border: int = 0,
+        num_fmt: int = 0,
+        horizontal: str | None = None,
+        vertical: str | None = "top",
+        wrap: bool = False,
+    ) -> int:
         p = self.p
-        attrs = (
-            f'numFmtId="{num_fmt}" fontId="{font}" fillId="{fill}" borderId="{border}" xfId="0"'
-        )
-        for flag, used in (("applyFont", font), ("applyFill", fill), ("applyBorder", border),
-                           ("applyNumberFormat", num_fmt)):
+        attrs = f'numFmtId="{num_fmt}" fontId="{font}" fillId="{fill}" borderId="{border}" xfId="0"'
+        for flag, used in (
+            ("applyFont", font),
+            ("applyFill", fill),
+            ("applyBorder", border),
+            ("applyNumberFormat", num_fmt),
+        ):
             if used:
                 attrs += f' {flag}="1"'
         align = ""

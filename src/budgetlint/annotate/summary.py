@@ -15,7 +15,7 @@ from budgetlint.style import FILL, FONT
 SHEET_NAME = "复核结果"
 HEADERS = ("序号", "工作表", "单元格", "规则", "级别", "说明", "应为", "实际", "计算", "备注")
 WIDTHS = (6, 22, 9, 8, 7, 46, 18, 14, 34, 30)
-HEADER_ROW = 4
+HEADER_ROW = 8
 HEADER_FILL = "FFD9E1F2"
 EXPLAINED_FILL = "FFEDEDED"
 
@@ -47,25 +47,37 @@ def _styles(st: Styles) -> _Xfs:
     severity: dict[Severity, int] = {}
     for sev in Severity:
         fill = st.fill(FILL[sev])
-        label[sev.value] = st.xf(font=bold, fill=fill, border=border, horizontal="center",
-                                 vertical="center")
+        label[sev.value] = st.xf(
+            font=bold, fill=fill, border=border, horizontal="center", vertical="center"
+        )
         sev_font = st.font(bold=True, color=FONT[sev])
-        severity[sev] = st.xf(font=sev_font, fill=fill, border=border, horizontal="center")
-    label["explained"] = st.xf(font=bold, fill=expl_fill, border=border, horizontal="center",
-                               vertical="center")
+        severity[sev] = st.xf(
+            font=sev_font, fill=fill, border=border, horizontal="center", vertical="center"
+        )
+    label["explained"] = st.xf(
+        font=bold, fill=expl_fill, border=border, horizontal="center", vertical="center"
+    )
     return _Xfs(
         title=st.xf(font=title_font, vertical="center"),
         subtitle=st.xf(font=grey_font, vertical="center"),
         label=label,
         count=st.xf(font=bold, border=border, horizontal="center", vertical="center"),
-        header=st.xf(font=bold, fill=head_fill, border=border, horizontal="center",
-                     vertical="center", wrap=True),
-        text=st.xf(border=border, wrap=True),
-        center=st.xf(border=border, horizontal="center"),
-        link=st.xf(font=link_font, border=border, horizontal="center"),
+        header=st.xf(
+            font=bold,
+            fill=head_fill,
+            border=border,
+            horizontal="center",
+            vertical="center",
+            wrap=True,
+        ),
+        text=st.xf(border=border, vertical="center", wrap=True),
+        center=st.xf(border=border, horizontal="center", vertical="center"),
+        link=st.xf(font=link_font, border=border, horizontal="center", vertical="center"),
         severity=severity,
-        explained=st.xf(font=grey_font, fill=expl_fill, border=border, horizontal="center"),
-        muted=st.xf(font=grey_font, border=border, wrap=True),
+        explained=st.xf(
+            font=grey_font, fill=expl_fill, border=border, horizontal="center", vertical="center"
+        ),
+        muted=st.xf(font=grey_font, border=border, vertical="center", wrap=True),
     )
 
 
@@ -103,26 +115,24 @@ def build(
             *f.sort_key[2:],
         ),
     )
-    counts = {sev: sum(1 for f in findings if f.severity is sev and not f.explained)
-              for sev in Severity}
+    counts = {
+        sev: sum(1 for f in findings if f.severity is sev and not f.explained) for sev in Severity
+    }
     explained = sum(1 for f in findings if f.explained)
 
     rows: list[str] = []
     rows.append(f'<row r="1" ht="24" customHeight="1">{_s("A1", title, xf.title)}</row>')
     rows.append(f'<row r="2">{_s("A2", subtitle, xf.subtitle)}</row>')
-    cells = []
-    col = 2
+    r = 2
     for key, label, n in (
         (Severity.ERROR.value, Severity.ERROR.label, counts[Severity.ERROR]),
         (Severity.WARNING.value, Severity.WARNING.label, counts[Severity.WARNING]),
         (Severity.NOTE.value, Severity.NOTE.label, counts[Severity.NOTE]),
         ("explained", "已说明", explained),
     ):
-        cells.append(_s(address(3, col), label, xf.label[key]))
-        cells.append(_n(address(3, col + 1), n, xf.count))
-        col += 2
-    cells.insert(0, _s("A3", "合计", xf.subtitle))
-    rows.append(f'<row r="3" ht="20" customHeight="1">{"".join(cells)}</row>')
+        r += 1
+        cells = _s(f"B{r}", label, xf.label[key]) + _n(f"C{r}", n, xf.count)
+        rows.append(f'<row r="{r}" ht="18" customHeight="1">{cells}</row>')
     head = "".join(_s(address(HEADER_ROW, i + 1), h, xf.header) for i, h in enumerate(HEADERS))
     rows.append(f'<row r="{HEADER_ROW}" ht="20" customHeight="1">{head}</row>')
 

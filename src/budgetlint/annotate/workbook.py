@@ -13,6 +13,7 @@ from budgetlint.annotate.package import (
     Package,
 )
 
+
 @dataclass
 class SheetEntry:
     """A <sheet> of workbook.xml and the part it points at."""
@@ -120,7 +121,9 @@ def insert_first_sheet(pkg: Package, wb_part: str, name: str, part: str) -> dict
         for wv in X.children(xml, book_views, "workbookView"):
             tag = wv.start_tag(xml)
             a = X.tag_attrs(tag)
-            views["views"].append({"activeTab": a.get("activeTab"), "firstSheet": a.get("firstSheet")})
+            views["views"].append(
+                {"activeTab": a.get("activeTab"), "firstSheet": a.get("firstSheet")}
+            )
             active = int(a.get("activeTab", "0") or 0)
             new = X.set_attr(tag, "activeTab", str(active + 1))
             if "firstSheet" in a:

@@ -39,7 +39,14 @@ from budgetlint.model import (
     Indicator,
     SheetRead,
 )
-from budgetlint.text import clean_name, is_leftover_row_text, norm, simplified, split_weight, strip_paren
+from budgetlint.text import (
+    clean_name,
+    is_leftover_row_text,
+    norm,
+    simplified,
+    split_weight,
+    strip_paren,
+)
 from budgetlint.values import Value, parse_number, parse_value
 
 # --- synonym tables (normalised keys) --------------------------------------------------
@@ -71,14 +78,26 @@ INDICATOR_COLUMNS: dict[str, tuple[str, ...]] = {
     "nature": ("指标性质",),
     "unit": ("度量单位", "计量单位"),
     "actual": (
-        "实际完成值", "完成值", "全年实际值", "全年完成值", "年终完成值", "业绩值", "实际值",
+        "实际完成值",
+        "完成值",
+        "全年实际值",
+        "全年完成值",
+        "年终完成值",
+        "业绩值",
+        "实际值",
         "实际完成情况",
     ),
     "weight": ("分值", "权重", "分值权重", "指标权重"),
     "score": ("得分",),
     "reason": (
-        "偏差原因分析及改进措施", "未完成原因分析", "未完成原因及拟采取的改进措施",
-        "未完成原因和改进措施", "偏差原因", "未完成原因", "偏差原因分析", "原因分析",
+        "偏差原因分析及改进措施",
+        "未完成原因分析",
+        "未完成原因及拟采取的改进措施",
+        "未完成原因和改进措施",
+        "偏差原因",
+        "未完成原因",
+        "偏差原因分析",
+        "原因分析",
     ),
 }
 
@@ -134,7 +153,9 @@ class _Ctx:
         val = None if _blank(raw) else str(raw).strip()
         return Field(self.sheet.ref(r, c), raw, val)
 
-    def number(self, r: int, c: int | None, kind: str = "plain", *, percent_col: bool = False) -> Field[float] | None:
+    def number(
+        self, r: int, c: int | None, kind: str = "plain", *, percent_col: bool = False
+    ) -> Field[float] | None:
         """A number cell: kind 'amount' (to 元), 'rate' (to a fraction) or 'plain'."""
         if c is None:
             return None
@@ -172,7 +193,9 @@ class _Ctx:
                 decimals += 2
         return Field(ref, raw, value, decimals=decimals, as_text=n.as_text, shown=shown)
 
-    def value(self, r: int, c: int | None, role: str, *, parts: tuple[int | None, ...] = ()) -> Field[Value]:
+    def value(
+        self, r: int, c: int | None, role: str, *, parts: tuple[int | None, ...] = ()
+    ) -> Field[Value]:
         """A target or actual.  ``parts`` = (nature, unit) columns of a split target."""
         if c is None:
             return Field(None, None, parse_value(None, role=role))  # type: ignore[arg-type]
@@ -183,8 +206,10 @@ class _Ctx:
             nature = self.sheet.value(r, nature_c) if nature_c else None
             unit = self.sheet.value(r, unit_c) if unit_c else None
             if not _blank(nature) or not _blank(unit):
-                core = "" if _blank(raw) else (
-                    f"{raw:g}" if isinstance(raw, float) else str(raw).strip()
+                core = (
+                    ""
+                    if _blank(raw)
+                    else (f"{raw:g}" if isinstance(raw, float) else str(raw).strip())
                 )
                 text = f"{'' if _blank(nature) else str(nature).strip()}{core}{'' if _blank(unit) else str(unit).strip()}"
         if isinstance(text, str):
@@ -193,7 +218,7 @@ class _Ctx:
 
     def right_of(self, r: int, c: int, stop_labels: Iterable[str] = ()) -> int | None:
         """Column of the first non-blank cell right of (r, c) that is not another label."""
-        for (cc, v) in self.sheet.row_values(r):
+        for cc, v in self.sheet.row_values(r):
             if cc <= c:
                 continue
             k = _key(v)
@@ -233,7 +258,10 @@ def read_sheet(sheet: Sheet) -> SheetRead:
     fam = detect(labels)
     if fam is None:
         return SheetRead(
-            sheet.name, "unrecognized", labels=labels[:30], reason="版式未识别：标签不符合任何已知版式"
+            sheet.name,
+            "unrecognized",
+            labels=labels[:30],
+            reason="版式未识别：标签不符合任何已知版式",
         )
     form = _read_form(sheet, fam.key)
     if form.fund is None and not form.indicators:
@@ -250,7 +278,12 @@ def read_sheet(sheet: Sheet) -> SheetRead:
 # --- the form -----------------------------------------------------------------------
 
 
-def _find_header(sheet: Sheet, columns: dict[str, tuple[str, ...]], required: tuple[tuple[str, ...], ...], start: int = 1) -> tuple[int, dict[str, int]] | None:
+def _find_header(
+    sheet: Sheet,
+    columns: dict[str, tuple[str, ...]],
+    required: tuple[tuple[str, ...], ...],
+    start: int = 1,
+) -> tuple[int, dict[str, int]] | None:
     """First row (from ``start``) whose cells map to every group in ``required``."""
     rows = sorted({r for (r, _) in sheet.cells if r >= start})
     for r in rows:
@@ -303,9 +336,19 @@ def _read_header_fields(ctx: _Ctx, form: FormS) -> None:
             if getattr(form, name) is None and _match(k, syns):
                 vc = ctx.right_of(r, c, stop_labels=(all_labels,))
                 if name == "amount":
-                    setattr(form, name, ctx.number(r, vc, "amount") if vc else Field(sheet.ref(r, c + 1), None, None))
+                    setattr(
+                        form,
+                        name,
+                        ctx.number(r, vc, "amount")
+                        if vc
+                        else Field(sheet.ref(r, c + 1), None, None),
+                    )
                 else:
-                    setattr(form, name, ctx.text(r, vc) if vc else Field(sheet.ref(r, c + 1), None, None))
+                    setattr(
+                        form,
+                        name,
+                        ctx.text(r, vc) if vc else Field(sheet.ref(r, c + 1), None, None),
+                    )
         if k in ("预期目标", "年度目标") and form.goal_planned is None:
             form.goal_planned = _below(ctx, r, c)
         if k in ("实际完成情况", "全年实际完成情况") and form.goal_actual is None:
@@ -331,7 +374,7 @@ def _read_fund(ctx: _Ctx) -> FundBlock | None:
     block.rate_percent = "%" in header_keys.get("rate", "")
     # weight in the block label (预算执行情况(20分)) or in the score header (得分(20分*执行率))
     for r in range(max(1, hr - 2), hr + 1):
-        for c, v in sheet.row_values(r):
+        for _c, v in sheet.row_values(r):
             k = _key(v)
             if k and ("预算执行" in k or "资金" in k) and "分" in k:
                 m = _BLOCK_WEIGHT.search(k)
@@ -406,11 +449,18 @@ def _read_indicators(ctx: _Ctx, form: FormS, start: int) -> None:
     hr, cols = found
     first = hr + 1
     # two-row header: 年度指标值 over 指标性质 · 指标值 · 度量单位
-    sub = _find_header(sheet, {k: INDICATOR_COLUMNS[k] for k in ("nature", "target", "unit")}, (("nature",),), start=hr)
+    sub = _find_header(
+        sheet,
+        {k: INDICATOR_COLUMNS[k] for k in ("nature", "target", "unit")},
+        (("nature",),),
+        start=hr,
+    )
     if sub and sub[0] in (hr, hr + 1):
         cols.update(sub[1])
         first = sub[0] + 1
-    parts: tuple[int | None, ...] = (cols.get("nature"), cols.get("unit")) if "nature" in cols else ()
+    parts: tuple[int | None, ...] = (
+        (cols.get("nature"), cols.get("unit")) if "nature" in cols else ()
+    )
     # block weight of the indicator section: 绩效指标(90分) / 年度绩效目标(80分)
     for r in range(max(1, hr - 2), hr + 1):
         for c, v in sheet.row_values(r):
@@ -432,7 +482,12 @@ def _read_indicators(ctx: _Ctx, form: FormS, start: int) -> None:
             continue
         keys = [(c, _key(v)) for c, v in row]
         total_c = next(
-            (c for c, k in keys if c <= name_c and k and strip_paren(split_weight(k)[0]) in TOTAL_LABELS), None
+            (
+                c
+                for c, k in keys
+                if c <= name_c and k and strip_paren(split_weight(k)[0]) in TOTAL_LABELS
+            ),
+            None,
         )
         if total_c is not None:
             form.total_label = ctx.text(r, total_c)
@@ -443,10 +498,14 @@ def _read_indicators(ctx: _Ctx, form: FormS, start: int) -> None:
         if text_label is not None:
             k = _key(sheet.value(r, text_label))
             vc = ctx.right_of(r, text_label)
-            form.texts[k] = ctx.text(r, vc) if vc else Field(sheet.ref(r, text_label + 1), None, None)
+            form.texts[k] = (
+                ctx.text(r, vc) if vc else Field(sheet.ref(r, text_label + 1), None, None)
+            )
             continue
         bw = _row_label_weight(sheet, r)
-        if bw is not None and all(sheet.value(r, cols[n]) is None for n in ("target", "actual") if n in cols):
+        if bw is not None and all(
+            sheet.value(r, cols[n]) is None for n in ("target", "actual") if n in cols
+        ):
             blocks.append((bw[1], []))
             form.level1_weights[bw[0]] = Field(sheet.ref(r, row[0][0]), row[0][1], bw[1])
             continue

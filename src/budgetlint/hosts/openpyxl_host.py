@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import warnings
 import zipfile
 from pathlib import Path
@@ -48,12 +49,16 @@ def read(path: str | Path) -> Grid:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             wb_f = load_workbook(p, data_only=False)
-            wb_v = load_workbook(p, data_only=True)
+            has_formulas = any(
+                c.data_type == "f" for ws in wb_f.worksheets for row in ws.iter_rows() for c in row
+            )
+            # cached formula results need a second load; skip it when there are no formulas
+            wb_v = load_workbook(p, data_only=True) if has_formulas else None
     except Exception as e:  # openpyxl raises many kinds on malformed parts
         raise ReadError(f"{p}: 无法读取工作簿（{type(e).__name__}: {e}）") from e
     grid = Grid(path=str(p))
     for ws_f in wb_f.worksheets:
-        ws_v = wb_v[ws_f.title]
+        ws_v = wb_v[ws_f.title] if wb_v is not None else None
         sheet = Sheet(name=ws_f.title)
         for row in ws_f.iter_rows():
             for c in row:
@@ -61,14 +66,13 @@ def read(path: str | Path) -> Grid:
                     continue
                 rc = (c.row, c.column)
                 v = c.value
-                if c.data_type == "f" and isinstance(v, str):
-                    sheet.formulas[rc] = v
+                if c.data_type == "f" and ws_v is not None:
+                    sheet.formulas[rc] = str(v.text) if hasattr(v, "text") else str(v)
                     v = ws_v.cell(c.row, c.column).value
+                if isinstance(v, (_dt.datetime, _dt.date)):
+                    v = f"{v.year}年{v.month}月{v.day}日"  # the value grammar reads dates as text
                 elif v is not None and not isinstance(v, (str, int, float, bool)):
-                    # dates, ArrayFormula and DataTableFormula objects
-                    if hasattr(v, "text"):
-                        sheet.formulas[rc] = str(v.text)
-                        v = ws_v.cell(c.row, c.column).value
+                    v = str(v)
                 if v is not None:
                     sheet.cells[rc] = v
                 if c.number_format and c.number_format != "General":

@@ -371,13 +371,15 @@ def _draw_cell(
         attrs.append(f' class="{" ".join(classes)}"')
     if tips:
         attrs.append(f' title="{_e(chr(10).join(tips))}"')
-    body = f'<div class="c">{_e(text)}</div>' if text else ""
+    body = ""
     if flags:
         marks = []
         for it in flags:
             cls = "expl" if it.finding.explained else it.finding.severity.value
             marks.append(f'<a class="{cls}" href="#{sid}-m{it.n}">{it.n}</a>')
-        body += f"<sup>{','.join(marks)}</sup>"
+        body = f"<sup>{','.join(marks)}</sup>"
+    if text:
+        body += f'<div class="c">{_e(text)}</div>'
     return f"<td{''.join(attrs)}{style}>{body}</td>"
 
 
@@ -655,7 +657,9 @@ def _css() -> str:
         "h3{font-size:15px;margin:12px 0 6px}"
         "table{border-collapse:collapse}"
         "th,td{border:1px solid #ccc;padding:3px 6px;vertical-align:top}"
-        "thead th{background:#f2f2f2}"
+        "thead th{background:#f2f2f2;white-space:nowrap}"
+        "table.index td:first-child{min-width:14em;word-break:break-all}"
+        "table.msgs td:nth-child(3){min-width:8em}"
         ".n{text-align:right;white-space:nowrap}"
         ".small{font-size:12px;color:#666}"
         ".cards{display:flex;flex-wrap:wrap;gap:8px;margin:8px 0}"
@@ -689,7 +693,8 @@ def _css() -> str:
         "table.form td.flag.note{outline-color:#1F4E79}"
         "table.form td.rel{outline:1px dashed #4472C4;outline-offset:-2px}"
         "table.form td.note-mark{box-shadow:inset -6px 6px 0 -3px #c00}"
-        "sup{font-size:10px;margin-left:2px}sup a{text-decoration:none;font-weight:bold}"
+        "sup{float:right;font-size:10px;line-height:1;margin:0 0 0 3px}"
+        "sup a{text-decoration:none;font-weight:bold}"
         f"sup a.expl{{color:{EXPLAINED_FG}}}"
         "table.msgs{margin-top:6px;font-size:13px}"
         "table.msgs td:nth-child(5){min-width:18em;max-width:40em}"

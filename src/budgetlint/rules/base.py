@@ -27,6 +27,7 @@ class Rule:
     func: RuleFunc
     form: str = "S"
     scored_only: bool = False  # skipped for families without scores
+    default: bool = True  # False: runs only when selected by its exact code
 
     def run(self, form: FormS, ctx: RuleContext) -> list[Finding]:
         ctx._rule = self
@@ -47,8 +48,13 @@ def rule(
     *,
     form: str = "S",
     scored_only: bool = False,
+    default: bool = True,
 ) -> Callable[[RuleFunc], RuleFunc]:
-    """Register ``func`` as rule ``code``; its docstring is the documentation."""
+    """Register ``func`` as rule ``code``; its docstring is the documentation.
+
+    ``default=False`` registers an opt-in rule: it runs only when ``select``
+    names its exact code (for pedantic checks most users do not want).
+    """
 
     def deco(func: RuleFunc) -> RuleFunc:
         if code in REGISTRY:
@@ -62,6 +68,7 @@ def rule(
             func=func,
             form=form,
             scored_only=scored_only,
+            default=default,
         )
         return func
 

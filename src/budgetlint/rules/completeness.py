@@ -14,6 +14,7 @@ from typing import Any
 from budgetlint.model import Field, FormS
 from budgetlint.rules.base import RuleContext, rule
 from budgetlint.rules.fund import ROW_NAMES, num
+from budgetlint.rules.totals import target_not_applicable
 from budgetlint.tolerance import EPS
 
 # --------------------------------------------------------------------------- S401
@@ -25,15 +26,16 @@ def check_required_empty(form: FormS, ctx: RuleContext) -> None:
 
     - 项目名称 (部门 in the department form);
     - 全年预算数 and 全年执行数 of 年度资金总额;
-    - the 年度指标值 and 实际完成值 of an indicator that has a name;
+    - the 年度指标值 and 实际完成值 of an indicator that has a name (not for a row
+      that does not apply: name or target ``无`` / ``不适用``);
     - in a scored family: the 得分 of an indicator weighing more than 0, the
       资金得分 of 年度资金总额 when its 全年预算数 is above 0, and the 总分 得分.
 
-    Anti-pattern::
+    **Anti-pattern**
 
         产出指标 | 数量指标 | 社会组织宣传短视频新闻 | 30 期 | (empty) | 10.0 | (empty)
 
-    Best practice::
+    **Best practice**
 
         产出指标 | 数量指标 | 社会组织宣传短视频新闻 | 30 期 | 24 期 | 10.0 | 8.0
     """
@@ -69,8 +71,10 @@ def check_required_empty(form: FormS, ctx: RuleContext) -> None:
         if ind.name.blank:
             continue
         name = ind.name.text
+        # A row that does not apply (名称 or 年度指标值 ``无``) needs no actual.
+        not_applicable = target_not_applicable(ind) or name.replace(" ", "") in ("无", "不适用")
         for f, what in ((ind.target, "年度指标值"), (ind.actual, "实际完成值")):
-            if empty(f):
+            if empty(f) and not not_applicable:
                 ctx.report(
                     at(f, ind.name),
                     f"指标“{name}”的{what}为空",
@@ -154,11 +158,11 @@ def check_number_as_text(form: FormS, ctx: RuleContext) -> None:
     does not add it up: a SUM over the column silently leaves it out, and the
     cell sorts and formats as text.  One note per cell.
 
-    Anti-pattern::
+    **Anti-pattern**
 
         全年执行数  '969188.11     (a text cell, green triangle in Excel)
 
-    Best practice::
+    **Best practice**
 
         全年执行数  969188.11      (a number cell, formatted 0.00)
     """
@@ -207,11 +211,11 @@ def check_template_text(form: FormS, ctx: RuleContext) -> None:
     cell holding nothing but ``……``.  (An ellipsis inside a sentence is
     ordinary text and not reported.)
 
-    Anti-pattern::
+    **Anti-pattern**
 
         三级指标 培训人数（≥**人）   年度指标值 ≥**人
 
-    Best practice::
+    **Best practice**
 
         三级指标 培训人数           年度指标值 ≥500人次
     """

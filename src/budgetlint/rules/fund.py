@@ -147,11 +147,11 @@ def check_rate(form: FormS, ctx: RuleContext) -> None:
     Rows whose 全年预算数 is 0 or blank have no rate; S104 and S107 deal with
     those.
 
-    Anti-pattern::
+    **Anti-pattern**
 
         全年预算数 987000.00  全年执行数 969188.11  执行率 0.95
 
-    Best practice::
+    **Best practice**
 
         全年预算数 987000.00  全年执行数 969188.11  执行率 0.98   (969188.11 ÷ 987000.00)
     """
@@ -173,9 +173,7 @@ def check_rate(form: FormS, ctx: RuleContext) -> None:
         if verdict is Verdict.OK:
             continue
         exp_text = rate_text(expected, style, dec)
-        comp = (
-            f"{amount_text(row.executed, fund)} ÷ {amount_text(row.budget, fund)} = {exp_text}"
-        )
+        comp = f"{amount_text(row.executed, fund)} ÷ {amount_text(row.budget, fund)} = {exp_text}"
         what = ROW_NAMES.get(row.kind, row.label.text)
         tail = "（舍入差异）" if verdict is Verdict.ROUNDING else ""
         ctx.report(
@@ -204,11 +202,11 @@ def check_fund_score(form: FormS, ctx: RuleContext) -> None:
     error; a 分值 cell that differs from the family's fund weight is a warning.
     A zero 全年预算数 is left to S104.
 
-    Anti-pattern::
+    **Anti-pattern**
 
         分值 10  执行率 0.98  得分 9.50
 
-    Best practice::
+    **Best practice**
 
         分值 10  执行率 0.98  得分 9.80   (10 × min(0.98, 1))
     """
@@ -301,11 +299,11 @@ def check_fund_sum(form: FormS, ctx: RuleContext) -> None:
     of up to n half-units of the printed precision (n rounded terms) is a
     rounding note.
 
-    Anti-pattern::
+    **Anti-pattern**
 
         年度资金总额 1297780.00  其中：当年财政拨款 0.00  上年结转资金 0.00  其他资金 1297000.00
 
-    Best practice::
+    **Best practice**
 
         年度资金总额 1297780.00  其中：当年财政拨款 0.00  上年结转资金 0.00  其他资金 1297780.00
     """
@@ -326,9 +324,7 @@ def check_fund_sum(form: FormS, ctx: RuleContext) -> None:
             continue
         expected = sum(num(c) or 0.0 for c in present)
         dec = amount_decimals(tf, fund)
-        verdict = compare(
-            tv, expected, dec, terms=len(present), units=ctx.settings.rounding_units
-        )
+        verdict = compare(tv, expected, dec, terms=len(present), units=ctx.settings.rounding_units)
         if verdict is Verdict.OK:
             continue
         d = tf.decimals if tf.decimals is not None else 2
@@ -361,11 +357,11 @@ def check_zero_budget_rate(form: FormS, ctx: RuleContext) -> None:
     总额) or the budget was cut to 0 during the year (年初预算数 > 0), the
     message says so.
 
-    Anti-pattern (深圳市社会组织能力建设与跟踪服务项目, 2021)::
+    **Anti-pattern (深圳市社会组织能力建设与跟踪服务项目, 2021)**
 
         年度资金总额  年初 1297780.00  全年 0.00  执行 0.00  分值 10  执行率 1.00  得分 10.00
 
-    Best practice::
+    **Best practice**
 
         年度资金总额  年初 1297780.00  全年 0.00  执行 0.00  分值 10  执行率 —  得分 —
         and the project explained in 偏差原因 (the budget was withdrawn).
@@ -391,9 +387,7 @@ def check_zero_budget_rate(form: FormS, ctx: RuleContext) -> None:
                 f"年度资金总额却为 {budget_text}"
             )
     extra = "；" + "；".join(notes) if notes else ""
-    executed_text = (
-        amount_text(total.executed, fund) if total.executed is not None else "空"
-    )
+    executed_text = amount_text(total.executed, fund) if total.executed is not None else "空"
     comp = f"{executed_text} ÷ {budget_text} 无意义"
     for f, what in ((total.rate, "执行率"), (total.score, "资金得分")):
         if f is None:
@@ -424,11 +418,11 @@ def check_over_execution(form: FormS, ctx: RuleContext) -> None:
     Spending more than the budget needs a budget adjustment or an explanation;
     the fund score is capped at the weight either way.
 
-    Anti-pattern::
+    **Anti-pattern**
 
         全年预算数 15000.00  全年执行数 16200.00  执行率 1.08
 
-    Best practice::
+    **Best practice**
 
         全年预算数 16200.00 (after the adjustment)  全年执行数 16200.00  执行率 1.00
     """
@@ -444,9 +438,7 @@ def check_over_execution(form: FormS, ctx: RuleContext) -> None:
         if rate <= limit + EPS:
             continue
         what = ROW_NAMES.get(row.kind, row.label.text)
-        comp = (
-            f"{amount_text(row.executed, fund)} ÷ {amount_text(row.budget, fund)} = {rate:.2f}"
-        )
+        comp = f"{amount_text(row.executed, fund)} ÷ {amount_text(row.budget, fund)} = {rate:.2f}"
         ctx.report(
             row.executed,
             f"{what}的全年执行数 {amount_text(row.executed, fund)} 超过全年预算数 "
@@ -469,11 +461,11 @@ def check_adjusted_without_reason(form: FormS, ctx: RuleContext) -> None:
     部门预算项目支出绩效自评表: 年初预算 · 调整后预算数 · … · 原因) are checked;
     the national form has no such column and gets no finding.
 
-    Anti-pattern::
+    **Anti-pattern**
 
         总额  年初预算 0.00  调整后预算数 15000.00  …  原因 (empty)
 
-    Best practice::
+    **Best practice**
 
         总额  年初预算 0.00  调整后预算数 15000.00  …  原因 年中追加公务用车运行维护经费
     """
@@ -509,55 +501,85 @@ def check_adjusted_without_reason(form: FormS, ctx: RuleContext) -> None:
 # --------------------------------------------------------------------------- S107
 
 
-@rule("S107", "zero-subrow-rate", "note", "预算为 0 的资金来源行填写了执行率")
-def check_zero_subrow_rate(form: FormS, ctx: RuleContext) -> None:
-    """A rate on a sub-row (当年财政拨款, 上年结转资金, 其他资金 …) whose 全年预算数 is 0.
-
-    A rate of 0.00 (or 0.00%) there is harmless (the template asks for a rate
-    on every row and it awards nothing): a note.  A non-zero rate, or a
-    non-zero score, on a zero-budget sub-row is invented and an **error**.
-    The 年度资金总额 row is S104's.
-
-    Anti-pattern::
-
-        上年结转资金  0.00  0.00  0.00  —  1.00  —
-
-    Best practice::
-
-        上年结转资金  0.00  0.00  0.00  —  —  —      (or 0.00, tolerated)
-    """
+def _zero_subrow_cells(form: FormS) -> list[tuple[Any, Field[Any], str, str, float]]:
+    """(row, field, row name, budget text, value) of rates/scores on zero-budget sub-rows."""
     fund = form.fund
+    out: list[tuple[Any, Field[Any], str, str, float]] = []
     if fund is None:
-        return
+        return out
     for row in fund.parts:
         if row.budget is not None and not zero(num(row.budget)):
             continue
         budget_text = amount_text(row.budget, fund) if row.budget is not None else "空"
         what = ROW_NAMES.get(row.kind, row.label.text)
         for f, name in ((row.rate, "执行率"), (row.score, "得分")):
-            if f is None:
-                continue
-            v = num(f)
-            if v is None:
-                continue
-            if zero(v):
-                if name == "得分":
-                    continue
-                ctx.report(
-                    f,
-                    f"{what}的全年预算数为 {budget_text}，执行率无法计算，"
-                    f"此处 {f.text} 不计分，可改为“—”",
-                    expected="—",
-                    actual=f.text,
-                    severity="note",
-                )
-            else:
-                ctx.report(
-                    f,
-                    f"{what}的全年预算数为 {budget_text}，不应填写{name} {f.text}",
-                    expected="—",
-                    actual=f.text,
-                    computation=f"{amount_text(row.executed, fund) if row.executed else '空'}"
-                    f" ÷ {budget_text} 无意义",
-                    severity="error",
-                )
+            v = num(f) if f is not None else None
+            if f is not None and v is not None:
+                out.append((row, f, what, budget_text, v if name == "执行率" else -abs(v) - 1))
+    return out
+
+
+@rule("S107", "zero-subrow-rate", "error", "预算为 0 的资金来源行填写了非零执行率或得分")
+def check_zero_subrow_rate(form: FormS, ctx: RuleContext) -> None:
+    """A non-zero rate or score on a sub-row whose 全年预算数 is 0.
+
+    On a sub-row (当年财政拨款, 上年结转资金, 其他资金 …) with a zero budget the
+    rate is undefined; a non-zero rate or score printed there is invented and
+    an **error**.  A rate of 0.00 there is harmless (the template asks for a
+    rate on every row and it awards nothing): that is S108, off by default.
+    The 年度资金总额 row is S104's.
+
+    **Anti-pattern**
+
+        上年结转资金  0.00  0.00  0.00  —  1.00  —
+
+    **Best practice**
+
+        上年结转资金  0.00  0.00  0.00  —  —  —      (or 0.00, tolerated)
+    """
+    fund = form.fund
+    for row, f, what, budget_text, v in _zero_subrow_cells(form):
+        if zero(v):
+            continue
+        name = "执行率" if f is row.rate else "得分"
+        ctx.report(
+            f,
+            f"{what}的全年预算数为 {budget_text}，不应填写{name} {f.text}",
+            expected="—",
+            actual=f.text,
+            computation=f"{amount_text(row.executed, fund) if row.executed else '空'}"
+            f" ÷ {budget_text} 无意义",
+        )
+
+
+@rule(
+    "S108",
+    "zero-subrow-zero-rate",
+    "note",
+    "预算为 0 的资金来源行填写了 0.00 执行率",
+    default=False,
+)
+def check_zero_subrow_zero_rate(form: FormS, ctx: RuleContext) -> None:
+    """A rate of 0.00 (or 0.00%) on a sub-row whose 全年预算数 is 0 (opt-in).
+
+    Harmless: the national template asks for a rate on every fund row and a
+    0.00 there awards nothing, so this is at most a note, and it is **off by
+    default** (almost every form prints it).  Select it by its code
+    (``--select S108``) to have such cells changed to “—”.
+
+    **Anti-pattern**
+
+        上年结转资金  0.00  0.00  0.00  —  0.00  —
+
+    **Best practice**
+
+        上年结转资金  0.00  0.00  0.00  —  —  —
+    """
+    for row, f, what, budget_text, v in _zero_subrow_cells(form):
+        if f is row.rate and zero(v):
+            ctx.report(
+                f,
+                f"{what}的全年预算数为 {budget_text}，执行率无法计算，此处 {f.text} 不计分，可改为“—”",
+                expected="—",
+                actual=f.text,
+            )

@@ -10,6 +10,7 @@ family's parameters (``ctx.params``).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from budgetlint.model import Field, FormS, Indicator
@@ -93,8 +94,17 @@ def _scored(ind: Indicator) -> tuple[float, float] | None:
     return w, s
 
 
+def _target(ind: Indicator) -> Value | None:
+    """The target, read as an upper bound when the form marks the row 反向 without a comparator."""
+    t = _value(ind.target)
+    if t is not None and ind.direction and "反向" in ind.direction:
+        if t.kind in NUMERIC_KINDS and t.op in (None, "=", "~"):
+            return replace(t, op="<=")
+    return t
+
+
 def _result(ind: Indicator, ctx: RuleContext) -> ScoreResult | None:
-    t, a, w = _value(ind.target), _value(ind.actual), _num(ind.weight)
+    t, a, w = _target(ind), _value(ind.actual), _num(ind.weight)
     if t is None or a is None:
         return None
     return indicator_score(
@@ -333,7 +343,7 @@ def reason_missing(form: FormS, ctx: RuleContext) -> None:
         missed = met is False
         if not (deducted or missed):
             continue
-        t, a = _value(ind.target), _value(ind.actual)
+        t, a = _target(ind), _value(ind.actual)
         if t is not None and a is not None and met is not False:
             if _over_limit(t, a, ctx.settings.over_achievement_ratio) is not None:
                 continue  # an unexplained over-achievement: S206
@@ -439,7 +449,7 @@ def _over_limit(t: Value, a: Value, ratio: float) -> tuple[float, str] | None:
         if (t.unit == "%") != (a.kind == Kind.PERCENT):
             return None
         above = an > hi + 1e-9 * max(1.0, abs(hi)) or (t.upper_op == "<" and an >= hi)
-        return (hi, f"高于区间“{t.text}”上限") if above else None
+        return (hi, f"高于年度指标值区间“{t.text}”的上限") if above else None
     if t.kind not in NUMERIC_KINDS or t.number is None or t.op not in (None, "=", "~", ">=", ">"):
         return None
     if (t.kind == Kind.PERCENT) != (a.kind == Kind.PERCENT):
@@ -451,7 +461,9 @@ def _over_limit(t: Value, a: Value, ratio: float) -> tuple[float, str] | None:
         return None  # a share that reached 100 % is saturation, not a badly set target
     limit = ratio * tn
     if an > limit + 1e-9 * max(1.0, limit):
-        return limit, f"超过年度指标值的 {num_text(ratio)} 倍（达 {an / tn * 100:.2f}%）"
+        return limit, (
+            f"超过年度指标值“{t.text}”的 {num_text(ratio)} 倍（达 {an / tn * 100:.2f}%）"
+        )
     return None
 
 
@@ -479,7 +491,7 @@ def over_achievement(form: FormS, ctx: RuleContext) -> None:
     | 编印社会组织示范点展示宣传资料 | 3000 份 | 4400 份 | 3.0 | 2.5 | 参访人员增加，… |
     """
     for ind in form.indicators:
-        t, a = _value(ind.target), _value(ind.actual)
+        t, a = _target(ind), _value(ind.actual)
         if t is None or a is None:
             continue
         over = _over_limit(t, a, ctx.settings.over_achievement_ratio)
@@ -490,11 +502,12 @@ def over_achievement(form: FormS, ctx: RuleContext) -> None:
             continue
         limit, how = over
         k = t.kind if t.kind != Kind.RANGE else a.kind
+        unit = f" {t.unit}" if t.unit and t.unit != "%" else ""
         ctx.report(
             ind.actual,
-            f"指标{_label(ind)}实际完成值“{ind.actual.text}”{how}（年度指标值“{ind.target.text}”），"
+            f"指标{_label(ind)}实际完成值“{ind.actual.text}”{how}，"
             f"偏差原因未说明（{text or '空'}）：应说明超额原因并改进目标设定",
-            expected=f"≤{num_text(limit, k)}",
+            expected=f"≤{num_text(limit, k)}{unit}",
             actual=ind.actual.text,
             related=[f for f in (ind.target, ind.reason) if f is not None],
         )

@@ -13,6 +13,7 @@ from budgetlint.rules.base import RuleContext, rule
 from budgetlint.rules.fund import fund_weight, num, pts, shown_decimals
 from budgetlint.scoring import grade as grade_of
 from budgetlint.settings import DEFAULT_GRADES, NATIONAL_GRADES
+from budgetlint.text import norm
 from budgetlint.tolerance import EPS, Verdict, compare, decimals_of, fmt
 
 _NONE_TEXTS = frozenset({"无", "0", "不适用", "/", "—", "-"})
@@ -39,13 +40,6 @@ def _last_weight_cell(form: FormS) -> Field[Any] | None:
     return total.weight if total is not None else None
 
 
-def _level1(ind: Indicator) -> str:
-    if ind.level1 is None:
-        return ""
-    v = ind.level1.value
-    return v if isinstance(v, str) and v else ind.level1.text
-
-
 def _verdict_severity(v: Verdict) -> str:
     return "note" if v is Verdict.ROUNDING else "error"
 
@@ -66,12 +60,13 @@ def check_weights_sum(form: FormS, ctx: RuleContext) -> None:
     (``无`` / ``不适用``) is left out of the sum whatever weight it prints: the
     remaining weights must have been re-normalised to reach 100 on their own.
     Elsewhere every printed weight counts (a ``无`` row with 分值 0 adds nothing).
+    A form without any indicator weight (a blank template) is not checked.
 
-    Anti-pattern::
+    **Anti-pattern**
 
         资金 10 + 指标 10 + 10 + 10 + 5 + 5 + 5 + 5 + 20 + 15 = 95   总分 分值 100
 
-    Best practice::
+    **Best practice**
 
         资金 10 + 指标 10 + 10 + 10 + 5 + 5 + 5 + 5 + 20 + 20 = 100  总分 分值 100
     """
@@ -87,8 +82,8 @@ def check_weights_sum(form: FormS, ctx: RuleContext) -> None:
             left_out += 1
             continue
         weights.append(ind.weight)
-    if not weights and form.total_weight is None:
-        return
+    if not weights and not left_out:
+        return  # no indicator weight read at all (a blank template): nothing to add up
     ind_sum = sum(num(w) or 0.0 for w in weights)
     computed = fw + ind_sum
     terms = len(weights) + 1
@@ -141,11 +136,11 @@ def check_total_score(form: FormS, ctx: RuleContext) -> None:
     note, anything larger an error.  A blank score adds nothing (S401 reports
     it).
 
-    Anti-pattern::
+    **Anti-pattern**
 
         资金得分 9.80, 指标得分 8.0 + 10.0 + … = 85.5, 总分 96.30
 
-    Best practice::
+    **Best practice**
 
         总分 95.30   (9.80 + 85.5)
     """
@@ -219,11 +214,11 @@ def check_grade(form: FormS, ctx: RuleContext) -> None:
     (or the default names under a national setting) is read on the same
     bounds.  The grade is taken from the printed 总分 (S302 checks the total).
 
-    Anti-pattern::
+    **Anti-pattern**
 
         总分 67.14   评价等级 良好
 
-    Best practice::
+    **Best practice**
 
         总分 67.14   评价等级 合格
     """
@@ -233,7 +228,7 @@ def check_grade(form: FormS, ctx: RuleContext) -> None:
     score = num(form.total_score)
     if score is None:
         return
-    text = g.text.replace(" ", "").replace("\u3000", "")
+    text = norm(g.text)  # 合 格, 優秀 -> 合格, 优秀
     scales = _scales(ctx)
     scale = next((s for s in scales if any(n == text for _, n in s)), None)
     if scale is None:
@@ -270,17 +265,17 @@ def check_block_weight(form: FormS, ctx: RuleContext) -> None:
     """A weight printed in a block label must equal the weights of the block.
 
     - ``绩效指标(90分)`` / ``年度绩效目标(80分)``: Σ indicator 分值;
-    - ``产出指标(50分)`` and the other 一级 labels: Σ 分值 of their indicators;
     - ``预算执行情况(10分)``: the fund row's 分值 (or, without one, the family's
       fund weight).
 
-    Weights with decimals (equal shares) may miss by rounding: a note.
+    Weights with decimals (equal shares) may miss by rounding: a note.  The
+    一级 labels (``产出指标(50分)``) are S211's.
 
-    Anti-pattern::
+    **Anti-pattern**
 
         绩效指标(90分) over indicators weighing 20 + 20 + 20 + 20 = 80
 
-    Best practice::
+    **Best practice**
 
         绩效指标(90分) over indicators weighing 20 + 20 + 20 + 20 + 10 = 90
     """
@@ -311,9 +306,6 @@ def check_block_weight(form: FormS, ctx: RuleContext) -> None:
 
     if form.indicator_block_weight is not None:
         check(form.indicator_block_weight, "绩效指标", weighted)
-    for level1, label in form.level1_weights.items():
-        members = [i for i in weighted if _level1(i) == level1]
-        check(label, level1, members)
 
     fund = form.fund
     if fund is not None and fund.weight is not None:
