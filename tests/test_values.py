@@ -241,6 +241,8 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("达成", {"kind": Kind.ACHIEVEMENT, "word": "达成"}),
     ("部分达成", {"kind": Kind.ACHIEVEMENT, "word": "部分达成"}),
     ("未达成", {"kind": Kind.ACHIEVEMENT, "word": "未达成"}),
+    ("已达成", {"kind": Kind.ACHIEVEMENT, "word": "达成"}),
+    ("未达到预期目标", {"kind": Kind.ACHIEVEMENT, "word": "未达成"}),
     # no target
     ("无", {"kind": Kind.NONE}),
     ("0", {"kind": Kind.NONE}),

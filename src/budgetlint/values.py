@@ -507,7 +507,7 @@ def _parse_date(s: str, text: str) -> Value | None:
 _NONE_WORDS = frozenset({"无", "不适用", "不涉及", "无目标", "无此项", "n/a", "na"})
 
 _ACHIEVEMENT_RE = re.compile(
-    r"(?P<neg>未|部分|全部|完全)?(?:达成|达到)(?:了)?(?:预期|既定|年度)?(?:绩效)?(?:指标|目标)?(?:值)?"
+    r"(?P<neg>未|部分|全部|完全|已)?(?:达成|达到)(?:了)?(?:预期|既定|年度)?(?:绩效)?(?:指标|目标)?(?:值)?"
 )
 
 # Words that state a result was reached or not (as an actual).

@@ -7,6 +7,7 @@ cell keeps its text and runs; ours are appended after a separator run.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -69,8 +70,21 @@ def note_runs(p: str, findings: Sequence[Finding], *, merged: bool) -> tuple[str
     return "".join(_run(p, t, bold=b, color=c) for t, b, c in pieces), [t for t, _, _ in pieces]
 
 
+#: Half-width characters per line of a note box four default columns wide.
+NOTE_LINE_UNITS = 40
+
+
+def text_lines(text: str) -> int:
+    """Lines ``text`` takes in a note box, counting wrapped lines."""
+    total = 0
+    for line in text.split("\n"):
+        width = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+        total += max(1, -(-width // NOTE_LINE_UNITS))
+    return total
+
+
 def note_lines(findings: Sequence[Finding]) -> int:
-    return 1 + sum(len(("".join(finding_lines(f))).split("\n")) for f in findings)
+    return 1 + sum(text_lines("".join(finding_lines(f))) for f in findings)
 
 
 # -- VML ----------------------------------------------------------------------------------
@@ -305,7 +319,7 @@ def annotate_sheet_notes(
             merged, converted, texts, n_orig = _merge_comment(original, p, found)
             cxml = cxml[: existing.start] + merged + cxml[existing.end :]
             entry.update(original=original, converted=converted, texts=texts, orig_runs=n_orig)
-            lines += X.unescape(re.sub(r"<[^>]+>", "", original)).count("\n") + 2
+            lines += text_lines(X.unescape(re.sub(r"<[^>]+>", "", original))) + 1
         shape = next((s for s in _note_shapes(vml) if (s[1], s[2]) == (row - 1, col - 1)), None)
         if shape is None:
             new_shapes.append(shape_xml(px, next_id, row, col, lines, z))

@@ -222,6 +222,8 @@ class _Sheet:
         fmt: str | None,
     ) -> str:
         cell = self.ws.cell(row=row, column=col, value=value)
+        if isinstance(value, str) and value.startswith("="):
+            cell.data_type = "s"  # a target such as =48座 is text, not a formula
         cell.font = font
         cell.alignment = align
         if fmt and isinstance(value, float):
@@ -285,6 +287,12 @@ class _Sheet:
                     cell.font = _FONT
         for i, w in enumerate(widths, start=1):
             self.ws.column_dimensions[column_letter(i)].width = w
+        # print as the published forms are: A4 landscape, one page wide
+        self.ws.page_setup.orientation = "landscape"
+        self.ws.page_setup.paperSize = self.ws.PAPERSIZE_A4
+        self.ws.page_setup.fitToWidth = 1
+        self.ws.page_setup.fitToHeight = 0
+        self.ws.sheet_properties.pageSetUpPr.fitToPage = True
 
     # -- blocks -------------------------------------------------------------------
     def header_fields(self, row: int, pairs: list[tuple[int, str, int, str, str | None]]) -> None:
@@ -378,6 +386,7 @@ class _Sheet:
         idx = start_index
         for k, ind in enumerate(inds):
             r = first_row + k
+            self.ws.row_dimensions[r].height = 27
             self.value(r, cols["name"], ind.name, (r, name_to) if name_to else None)
             if isinstance(ind.target, tuple):
                 c = cols["target"]
@@ -465,7 +474,7 @@ def _sum_check(inds: list[Ind]) -> tuple[float, float]:
 _NAT_FUND = {"initial": 4, "budget": 5, "executed": 6, "weight": 7, "rate": 8, "score": 9}
 _NAT_IND = {"l1": 2, "l2": 3, "name": 4, "target": 5, "actual": 6, "weight": 7, "score": 8,
             "reason": 9}
-_NAT_WIDTHS = [11, 12, 13, 26, 14, 14, 9, 9, 30]
+_NAT_WIDTHS = [11, 14, 17, 28, 14, 14, 9, 9, 30]
 
 
 def _national_sheet(
@@ -706,7 +715,7 @@ def _split_sheet(
     s.value(t, 11, None)
     s.label(t + 1, 1, "评价等级", (t + 1, 8))
     s.expect("grade", s.value(t + 1, 9, grade, (t + 1, 11)), grade)
-    s.frame(3, t + 1, 11, [11, 10, 12, 24, 7, 9, 8, 12, 7, 8, 28])
+    s.frame(3, t + 1, 11, [11, 10, 16, 24, 13, 13, 13, 12, 8, 8, 28])
     return t
 
 
@@ -889,7 +898,7 @@ def _ten_ninety_sheet(
     r = end + 1
     for lab, text in zip(("评价结论", "存在问题", "改进措施"), texts, strict=True):
         r = s.text_row(r, lab, text)
-    s.frame(3, r - 1, 11, [11, 10, 12, 22, 8, 9, 8, 12, 7, 8, 26])
+    s.frame(3, r - 1, 11, [11, 10, 16, 22, 10, 12, 10, 12, 8, 8, 26])
     return end
 
 
@@ -1100,7 +1109,7 @@ def _twenty_eighty_sheet(
     s.value(r, 8, None)
     s.label(r + 1, 1, "自评等级", (r + 1, 6))
     s.expect("grade", s.value(r + 1, 7, grade, (r + 1, 8)), grade)
-    s.frame(3, r + 1, 8, [14, 12, 14, 24, 15, 15, 10, 28])
+    s.frame(3, r + 1, 8, [15, 15, 17, 24, 15, 15, 16, 28])
     return r
 
 
@@ -1219,7 +1228,7 @@ def _transfer_sheet(
     s.value(end, 6, None, (end, 7))
     s.expect("total_score", s.value(end, 8, total_score, fmt=F2), _parse_number(total_score))
     s.value(end, 9, None)
-    s.frame(3, end, 9, [11, 11, 13, 24, 7, 13, 13, 8, 28])
+    s.frame(3, end, 9, [11, 12, 17, 26, 11, 14, 13, 9, 28])
     return end
 
 
@@ -1349,7 +1358,7 @@ def _no_score_sheet(
         s.label(h, c, t)
     end = s.indicators(h + 1, inds, _NS_IND, merge=merge)
     s.ws.merge_cells(start_row=h, start_column=1, end_row=end - 1, end_column=1)
-    s.frame(3, end - 1, 7, [12, 12, 14, 26, 16, 16, 32])
+    s.frame(3, end - 1, 7, [12, 14, 17, 26, 16, 16, 32])
     return end
 
 
