@@ -92,7 +92,16 @@ def _base(path: Path) -> None:
     ws["F2"] = "项目金额"
     ws["G2"] = 987000
     ws["G2"].number_format = "#,##0.00"
-    headers = ["项目资金（元）", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]
+    headers = [
+        "项目资金（元）",
+        "",
+        "年初预算数",
+        "全年预算数",
+        "全年执行数",
+        "分值",
+        "执行率",
+        "得分",
+    ]
     for i, h in enumerate(headers, start=1):
         c = ws.cell(5, i, h or None)
         c.font = Font(bold=True)
@@ -247,12 +256,12 @@ X14_EXT = (
     "<xm:sqref>D10:D12</xm:sqref></x14:dataValidation></x14:dataValidations></ext>"
     '<ext uri="{78C0D931-6437-407d-A8EE-F0AAD7539E65}" '
     'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
-    '<x14:conditionalFormattings><x14:conditionalFormatting '
+    "<x14:conditionalFormattings><x14:conditionalFormatting "
     'xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main">'
     '<x14:cfRule type="dataBar" id="{00000000-000E-0000-0000-000001000000}">'
     '<x14:dataBar minLength="0" maxLength="100" gradient="0"><x14:cfvo type="autoMin"/>'
     '<x14:cfvo type="autoMax"/><x14:negativeFillColor rgb="FFFF0000"/>'
-    "<x14:axisColor rgb=\"FF000000\"/></x14:dataBar></x14:cfRule>"
+    '<x14:axisColor rgb="FF000000"/></x14:dataBar></x14:cfRule>'
     "<xm:sqref>C6:E7</xm:sqref></x14:conditionalFormatting></x14:conditionalFormattings>"
     "</ext></extLst>"
 )
@@ -323,11 +332,7 @@ def _rich_edit(parts: dict[str, bytes]) -> dict[str, bytes]:
     # Sheet XML: legacyDrawing after <drawing>, x14 extLst at the end.
     sx = parts[form].decode()
     end_drawing = sx.index("/>", sx.index("<drawing")) + 2
-    sx = (
-        sx[:end_drawing]
-        + f'<legacyDrawing xmlns:r="{R_NS}" r:id="rIdV1"/>'
-        + sx[end_drawing:]
-    )
+    sx = sx[:end_drawing] + f'<legacyDrawing xmlns:r="{R_NS}" r:id="rIdV1"/>' + sx[end_drawing:]
     sx = sx.replace("</worksheet>", X14_EXT + "</worksheet>")
     parts[form] = sx.encode()
     return parts

@@ -7,9 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from tests.conftest import SEED_S
 
 from budgetlint.cli import main
-from tests.conftest import SEED_S
 
 
 def _bad_files(folder: Path) -> dict[str, Path]:

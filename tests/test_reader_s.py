@@ -185,9 +185,10 @@ def test_not_a_form_is_skipped_and_unknown_layout_reported() -> None:
     narrative.cells[(2, 1)] = "本部门主要职责是……"
     assert read_sheet(narrative).status == "skipped"
     odd = Sheet("奇怪的表")
-    for c, v in enumerate(["绩效考核情况", "考核指标", "预算安排", "执行进度", "自评分"], 1):
-        odd.cells[(1, c)] = v
-    odd.cells[(2, 1)] = "指标得分"
+    odd.cells[(1, 1)] = "重点工作绩效考核表"
+    for c, v in enumerate(["考核内容", "指标名称", "目标值", "完成值", "得分"], 1):
+        odd.cells[(2, c)] = v
+    odd.cells[(3, 2)] = "培训人次"
     read = read_sheet(odd)
-    assert read.status == "unrecognized"
-    assert "绩效考核情况" in read.labels
+    assert read.status == "unrecognized"  # form-like headers, but no family's labels
+    assert "重点工作绩效考核表" in read.labels and "考核内容" in read.labels

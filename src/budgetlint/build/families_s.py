@@ -62,12 +62,15 @@ class SheetExpectation:
 
     ``values`` maps a model path to ``(cell address or None, expected value)``;
     ``mistakes`` lists ``(cell address, description, rule idea)`` of the planted
-    mistakes; ``labels`` are the label cells (converted in a traditional build).
+    mistakes, ``notes`` the same for harmless oddities; ``labels`` are the label
+    cells (converted in a traditional build).
     """
 
     family: str  # family key, or "unrecognized" (版式未识别) / "skipped" (not a form)
     values: dict[str, tuple[str | None, Any]] = field(default_factory=dict)
     mistakes: list[tuple[str, str, str]] = field(default_factory=list)
+    #: Harmless oddities a checker may at most note, e.g. a 0.00% rate on a zero sub-row.
+    notes: list[tuple[str, str, str]] = field(default_factory=list)
     unit: str = "元"  # unit the amounts are printed in
     rate_percent: bool = False  # the rate column is headed (%) and holds 98.00 for 98 %
     split_target: bool = False  # targets spread over 指标性质 · 指标值 · 度量单位
@@ -341,6 +344,11 @@ class _Sheet:
                 self.expect(f"fund.{spec.kind}.{key}", addr, val)
             for key, desc, rule in spec.mistakes:
                 self.mistake(address(r, cols[key]), desc, rule)
+            rate = spec.cells.get("rate")
+            if (spec.kind != "total" and "rate" in cols and _parse_number(rate) == 0.0
+                    and not _parse_number(spec.cells.get("budget"))):
+                self.exp.notes.append((address(r, cols["rate"]),
+                                       "0.00% rate printed on a zero sub-row", "zero-subrow-rate"))
             r += 1
         return r
 
@@ -614,7 +622,8 @@ def _national_wan(conv: Callable[[str], str]) -> tuple[Workbook, dict[str, Sheet
                  (("rate", "rate printed on a zero 年度资金总额 (the money is in 上年结转资金)",
                    "zero-budget rate"),
                   ("score", "fund score 10.00 awarded on a zero 年度资金总额", "zero-budget rate"),
-                  ("budget", "年度资金总额 0.00 is not the sum of its rows (215.60)", "fund-sum"))),
+                  ("budget", "年度资金总额 0.00 is not the sum of its rows (215.60; likewise "
+                   "年初预算数 and 全年执行数)", "fund-sum"))),
         FundSpec("fiscal", "其中：本年财政拨款",
                  {"initial": 0.0, "budget": 0.0, "executed": 0.0, "weight": "—", "rate": "—",
                   "score": "—"}),

@@ -111,7 +111,13 @@ HEADER_FIELDS: dict[str, tuple[str, ...]] = {
     "department": ("主管部门", "主管部门及代码"),
     "unit_name": ("实施单位", "项目实施单位"),
 }
-FORM_WORDS = ("绩效", "指标", "预算", "执行", "得分", "分值", "自评", "完成值", "目标值", "权重")
+#: Column headers of performance forms; a sheet with several of them is a form.
+HEADER_WORDS = frozenset(
+    s
+    for syns in (*FUND_COLUMNS.values(), *INDICATOR_COLUMNS.values())
+    for s in syns
+    if len(s) >= 2
+) | {"执行进度", "绩效目标", "绩效指标", "年度绩效指标", "指标性质"}
 _BLOCK_WEIGHT = re.compile(r"\((\d+(?:\.\d+)?)分")
 
 
@@ -180,17 +186,15 @@ class _Ctx:
             )
         value = n.value
         if kind == "amount":
-            if n.unit == "万元" or (self.amount_unit == "万元" and n.unit not in ("元",)):
-                value = n.value * 10000.0 if n.unit != "万元" else n.yuan
-                decimals -= 4
-        elif kind == "rate":
-            if n.percent:
-                decimals += 2
-            elif fmt_percent:
-                decimals += 2
-            elif percent_col or abs(n.value) > 1.5:
-                value = n.value / 100.0
-                decimals += 2
+            if n.unit == "万元":
+                value = n.yuan
+            elif self.amount_unit == "万元" and n.unit != "元":
+                value = n.value * 10000.0
+        elif kind == "rate" and not n.percent and not fmt_percent and (percent_col or abs(n.value) > 1.5):
+            value = n.value / 100.0  # 98.19 in a (%) column
+            if shown is None:
+                shown = str(raw)
+            shown = shown if shown.endswith("%") else f"{shown}%"
         return Field(ref, raw, value, decimals=decimals, as_text=n.as_text, shown=shown)
 
     def value(
@@ -242,8 +246,14 @@ def sheet_labels(sheet: Sheet, limit: int = 400) -> list[str]:
 
 
 def is_form_like(labels: list[str]) -> bool:
-    hits = {w for w in FORM_WORDS for k in labels if w in k}
-    return len(hits) >= 3
+    """Several column headers of a performance form, or a 绩效…表 title with one.
+
+    Sentences that merely mention 绩效 (a narrative 说明 sheet) do not count:
+    only labels that *are* headers do.
+    """
+    hits = {k for k in labels if k in HEADER_WORDS or strip_paren(split_weight(k)[0]) in HEADER_WORDS}
+    titled = any(len(k) <= 30 and "绩效" in k and k.endswith("表") for k in labels)
+    return len(hits) >= 3 or (titled and len(hits) >= 1)
 
 
 def read_grid(grid: Grid) -> list[SheetRead]:
@@ -426,6 +436,15 @@ def _read_fund(ctx: _Ctx) -> FundBlock | None:
                 reason=ctx.text(r, cols.get("reason")),
             )
         )
+    if not block.rate_percent and any(
+        r.rate is not None
+        and isinstance(r.rate.raw, (int, float))
+        and not isinstance(r.rate.raw, bool)
+        and abs(float(r.rate.raw)) > 1.5
+        and "%" not in ctx.sheet.number_format(r.rate.ref.row, r.rate.ref.col)  # type: ignore[union-attr]
+        for r in block.rows
+    ):
+        block.rate_percent = True  # 98.19 for 98.19 % although the header has no (%)
     return block if block.rows else None
 
 

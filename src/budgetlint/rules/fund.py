@@ -95,7 +95,9 @@ def amount_decimals(f: Field[Any], fund: FundBlock) -> int:
 def rate_style(f: Field[Any], fund: FundBlock) -> tuple[str, int]:
     """How a rate cell prints: ('fraction'|'percent'|'percent_sign', fraction decimals)."""
     d = shown_decimals(f)
-    if isinstance(f.raw, str) and ("%" in f.raw or "％" in f.raw):
+    if (isinstance(f.raw, str) and ("%" in f.raw or "％" in f.raw)) or (
+        f.shown is not None and f.shown.endswith("%") and not fund.rate_percent
+    ):
         return "percent_sign", d + 2
     if fund.rate_percent:
         return "percent", d + 2
