@@ -235,6 +235,9 @@ def test_untouched_parts_are_byte_identical(rich: Path, tmp_path: Path) -> None:
         assert after["customUI/customUI14.xml"] == before["customUI/customUI14.xml"]
         assert b"macroEnabled.main+xml" in after["[Content_Types].xml"]
         assert b"ui/extensibility" in after["_rels/.rels"]
+    for name, data in after.items():
+        if name.endswith((".xml", ".rels", ".vml")):
+            ET.fromstring(data)  # every XML part is well-formed
     assert stats.cells_marked == len(FORM_FILLS) + 2
     assert stats.cells_inserted == 2
     assert stats.notes_merged == 3  # the rich note, the threaded fallback, openpyxl's note
@@ -406,6 +409,15 @@ def test_clear_restores_the_original(rich: Path, tmp_path: Path) -> None:
                 assert (c.comment.text if c.comment else None) == (
                     c0.comment.text if c0.comment else None
                 )
+
+
+def test_no_findings_roundtrip(rich_xlsx: Path, tmp_path: Path) -> None:
+    out, back = tmp_path / "out.xlsx", tmp_path / "back.xlsx"
+    annotate(rich_xlsx, out, [])
+    values = [c.value for row in load(out)["复核结果"].iter_rows() for c in row]
+    assert "未发现问题。" in values
+    clear(out, back)
+    assert read_parts(back) == read_parts(rich_xlsx)
 
 
 def test_clear_surgically_after_later_edits(rich_xlsx: Path, tmp_path: Path) -> None:

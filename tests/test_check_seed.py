@@ -53,7 +53,9 @@ NOT_REPRODUCED = {
     # over-achievement (200 against ≥60&&≤100) deducted at discretion, reason given
     "10 社会组织评估": ["完成社会组织评估数量"],
     # over-achievement (446 against 280) deducted at discretion, reason given
-    "11 市级社会组织法定代表人离任审计、换届审计和注销清算审计": ["社会组织法人离任审计、注销清算报告数量"],
+    "11 市级社会组织法定代表人离任审计、换届审计和注销清算审计": [
+        "社会组织法人离任审计、注销清算报告数量"
+    ],
     # 全年预算数 0: the printed fund score 10.00 has no basis (S104)
     "14 深圳市社会组织能力建设与跟踪服务项目": ["fund"],
     # over-achievements deducted 0.5 each with reasons, and 提升/提升 scored 19 of 20

@@ -63,7 +63,9 @@ def test_json_format_is_stable(capsys: pytest.CaptureFixture[str]) -> None:
     ]
 
 
-def test_bad_files_do_not_stop_the_batch(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_files_do_not_stop_the_batch(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = _bad_files(tmp_path / "in")
     shutil.copy(SEED_S, tmp_path / "in" / "好.xlsx")
     code = main(["check", str(tmp_path / "in"), "--fail-on", "never"])

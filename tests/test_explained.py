@@ -16,7 +16,9 @@ SHEET = "14 深圳市社会组织能力建设与跟踪服务项目"
 
 def test_explained_note_suppresses_the_finding(tmp_path: Path) -> None:
     wb = load_workbook(SEED_S)
-    wb[SHEET]["G5"].comment = Comment("【已说明】项目因疫情终止，预算已全部调减，按财政要求填写。", "财务科")
+    wb[SHEET]["G5"].comment = Comment(
+        "【已说明】项目因疫情终止，预算已全部调减，按财政要求填写。", "财务科"
+    )
     wb[SHEET]["H5"].comment = Comment("请核实", "财务科")  # an ordinary note: no effect
     path = tmp_path / "已说明.xlsx"
     wb.save(path)

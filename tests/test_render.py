@@ -5,6 +5,7 @@ from __future__ import annotations
 import struct
 import warnings
 import zlib
+from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
@@ -174,3 +175,18 @@ def test_libreoffice_roundtrip_to_xlsx(form: Path, tmp_path: Path) -> None:
     assert cell.value == 1.0
     assert cell.fill.fgColor.rgb.upper().endswith("FFC7CE")
     assert cell.comment is not None and "S101" in cell.comment.text
+
+
+def test_libreoffice_opens_rich_annotated_workbook(tmp_path: Path) -> None:
+    from fixtures_rich import FORM, build_rich
+
+    src = build_rich(tmp_path / "rich.xlsx")
+    out = tmp_path / "annotated.xlsx"
+    annotate(src, out, [replace(FINDING, sheet=FORM, cell="D6")])
+    back = convert(out, tmp_path / "lo", "xlsx")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(back)
+    assert wb.sheetnames[0] == "复核结果"
+    note = wb[FORM]["D6"].comment
+    assert note is not None and "张三" in note.text and "S101" in note.text

@@ -37,7 +37,7 @@ def check_grid(grid: Grid, settings: Settings | None = None) -> FileResult:
         if sheet.name == SUMMARY_SHEET:
             result.sheets.append(SheetRead(sheet.name, "skipped", reason="复核结果汇总表"))
             continue
-        read = read_sheet(sheet)
+        read = read_sheet(sheet, settings)
         result.sheets.append(read)
         if read.status != "form" or read.form is None:
             continue

@@ -89,6 +89,9 @@ FAMILY_LIST: tuple[Family, ...] = (
         "national_wan",
         "项目支出绩效自评表（全国通用，万元）",
         markers=(("项目资金(万元)", "资金(万元)"),),
+        params=FamilyParams(
+            level1_weights={"产出指标": 50.0, "效益指标": 30.0, "满意度指标": 10.0}
+        ),
         description="全国通用表，金额以万元填列，一级指标名称带分值（产出指标(50分)）。",
     ),
     Family(

@@ -91,6 +91,7 @@ class FundBlock:
     rows: list[FundRow]
     unit: str = "元"  # the unit the form prints amounts in
     weight: float | None = None  # weight printed in the block label, e.g. 预算执行情况(20分)
+    weight_ref: CellRef | None = None  # the label cell that prints it
     header: CellRef | None = None
     rate_percent: bool = False  # the rate column is headed (%) and holds 98.00 for 98 %
 

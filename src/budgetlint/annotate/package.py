@@ -69,7 +69,8 @@ class Package:
 
     def _load(self) -> None:
         try:
-            head = self.path.read_bytes()[:8]
+            with self.path.open("rb") as fh:
+                head = fh.read(8)
         except FileNotFoundError:
             raise self.fail("文件不存在 (file not found)") from None
         except OSError as exc:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -14,10 +16,12 @@ from budgetlint.style import FILL, FONT
 
 SHEET_NAME = "复核结果"
 HEADERS = ("序号", "工作表", "单元格", "规则", "级别", "说明", "应为", "实际", "计算", "备注")
-WIDTHS = (6, 22, 9, 8, 7, 46, 18, 14, 34, 30)
+WIDTHS = (6, 22, 9, 8, 7, 50, 16, 16, 36, 28)
 HEADER_ROW = 8
 HEADER_FILL = "FFD9E1F2"
 EXPLAINED_FILL = "FFEDEDED"
+#: Points per line of wrapped 11 pt text (row heights are set, not left to the viewer).
+LINE_HEIGHT = 14.5
 
 
 @dataclass
@@ -79,6 +83,16 @@ def _styles(st: Styles) -> _Xfs:
         ),
         muted=st.xf(font=grey_font, border=border, vertical="center", wrap=True),
     )
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines a wrapped ``text`` takes in a column ``width`` characters wide."""
+    usable = max(width - 1.5, 1.0)
+    total = 0
+    for line in text.split("\n"):
+        units = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1.1 for ch in line)
+        total += max(1, math.ceil(units / usable))
+    return total
 
 
 def _s(ref: str, value: str, xf: int) -> str:
@@ -161,7 +175,11 @@ def build(
             _s(f"I{r}", f.computation or "", text),
             _s(f"J{r}", note, text),
         ]
-        rows.append(f'<row r="{r}">{"".join(values)}</row>')
+        texts = (f.sheet, f.message, f.expected or "", f.actual or "", f.computation or "", note)
+        cols = (1, 5, 6, 7, 8, 9)
+        lines = max(_lines(t, WIDTHS[c]) for t, c in zip(texts, cols, strict=True))
+        height = f"{lines * LINE_HEIGHT + 4:g}"
+        rows.append(f'<row r="{r}" ht="{height}" customHeight="1">{"".join(values)}</row>')
     if not items:
         r += 1
         rows.append(f'<row r="{r}">{_s(f"A{r}", "未发现问题。", xf.subtitle)}</row>')

@@ -39,6 +39,8 @@ from budgetlint.model import (
     Indicator,
     SheetRead,
 )
+from budgetlint.params import FamilyParams
+from budgetlint.settings import Settings
 from budgetlint.text import (
     clean_name,
     is_leftover_row_text,
@@ -101,22 +103,42 @@ INDICATOR_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+#: 一级/二级 names as the model keeps them (FORMS.md synonyms).
+LEVEL_CANON = {
+    "服务对象满意度指标": "满意度指标",
+    "服务对象满意度": "满意度指标",
+    "满意度": "满意度指标",
+    "进度指标": "时效指标",
+    "产出目标": "产出指标",
+    "效益目标": "效益指标",
+    "效果目标": "效益指标",
+    "满意度目标": "满意度指标",
+    "成本目标": "成本指标",
+}
+
 TOTAL_LABELS = ("总分", "合计", "总计", "自评得分", "综合得分", "自评总分")
 GRADE_LABELS = ("自评等级", "评价等级", "绩效等级", "等级", "自评结果")
 GRADE_WORDS = ("优秀", "良好", "合格", "不合格", "优", "良", "中", "差")
 TEXT_LABELS = ("评价结论", "存在问题", "改进措施", "其他需要说明事项", "其他说明事项", "说明")
 HEADER_FIELDS: dict[str, tuple[str, ...]] = {
-    "project": ("项目名称", "部门名称", "部门(单位)名称", "单位名称", "部门"),
+    "project": (
+        "项目名称",
+        "部门名称",
+        "部门(单位)名称",
+        "单位名称",
+        "部门",
+        "转移支付(项目)名称",
+        "转移支付名称",
+        "专项名称",
+        "专项资金名称",
+    ),
     "amount": ("项目金额", "项目总金额", "预算资金总额"),
-    "department": ("主管部门", "主管部门及代码"),
-    "unit_name": ("实施单位", "项目实施单位"),
+    "department": ("主管部门", "主管部门及代码", "中央主管部门", "地方主管部门"),
+    "unit_name": ("实施单位", "项目实施单位", "资金使用单位"),
 }
 #: Column headers of performance forms; a sheet with several of them is a form.
 HEADER_WORDS = frozenset(
-    s
-    for syns in (*FUND_COLUMNS.values(), *INDICATOR_COLUMNS.values())
-    for s in syns
-    if len(s) >= 2
+    s for syns in (*FUND_COLUMNS.values(), *INDICATOR_COLUMNS.values()) for s in syns if len(s) >= 2
 ) | {"执行进度", "绩效目标", "绩效指标", "年度绩效指标", "指标性质"}
 _BLOCK_WEIGHT = re.compile(r"\((\d+(?:\.\d+)?)分")
 
@@ -159,9 +181,7 @@ class _Ctx:
         val = None if _blank(raw) else str(raw).strip()
         return Field(self.sheet.ref(r, c), raw, val)
 
-    def number(
-        self, r: int, c: int | None, kind: str = "plain", *, percent_col: bool = False
-    ) -> Field[float] | None:
+    def number(self, r: int, c: int | None, kind: str = "plain") -> Field[float] | None:
         """A number cell: kind 'amount' (to 元), 'rate' (to a fraction) or 'plain'."""
         if c is None:
             return None
@@ -190,7 +210,9 @@ class _Ctx:
                 value = n.yuan
             elif self.amount_unit == "万元" and n.unit != "元":
                 value = n.value * 10000.0
-        elif kind == "rate" and not n.percent and not fmt_percent and (percent_col or abs(n.value) > 1.5):
+        elif kind == "rate" and not n.percent and not fmt_percent and abs(n.value) > 1.5:
+            # 98.19 in a (%) column (or in a rate column without (%)) is 98.19 %;
+            # a value up to 1.5 there is a fraction typed into it (1 = 100 %).
             value = n.value / 100.0  # 98.19 in a (%) column
             if shown is None:
                 shown = str(raw)
@@ -218,7 +240,12 @@ class _Ctx:
                 text = f"{'' if _blank(nature) else str(nature).strip()}{core}{'' if _blank(unit) else str(unit).strip()}"
         if isinstance(text, str):
             text = simplified(text)
-        return Field(self.sheet.ref(r, c), text if parts else raw, parse_value(text, role=role))  # type: ignore[arg-type]
+        anchor = c
+        if parts and parts[0] is not None:
+            anchor = min(parts[0], c)  # a split target is flagged at its first cell (指标性质)
+        return Field(
+            self.sheet.ref(r, anchor), text if parts else raw, parse_value(text, role=role)
+        )  # type: ignore[arg-type]
 
     def right_of(self, r: int, c: int, stop_labels: Iterable[str] = ()) -> int | None:
         """Column of the first non-blank cell right of (r, c) that is not another label."""
@@ -251,16 +278,18 @@ def is_form_like(labels: list[str]) -> bool:
     Sentences that merely mention 绩效 (a narrative 说明 sheet) do not count:
     only labels that *are* headers do.
     """
-    hits = {k for k in labels if k in HEADER_WORDS or strip_paren(split_weight(k)[0]) in HEADER_WORDS}
+    hits = {
+        k for k in labels if k in HEADER_WORDS or strip_paren(split_weight(k)[0]) in HEADER_WORDS
+    }
     titled = any(len(k) <= 30 and "绩效" in k and k.endswith("表") for k in labels)
     return len(hits) >= 3 or (titled and len(hits) >= 1)
 
 
-def read_grid(grid: Grid) -> list[SheetRead]:
-    return [read_sheet(s) for s in grid.sheets]
+def read_grid(grid: Grid, settings: Settings | None = None) -> list[SheetRead]:
+    return [read_sheet(s, settings) for s in grid.sheets]
 
 
-def read_sheet(sheet: Sheet) -> SheetRead:
+def read_sheet(sheet: Sheet, settings: Settings | None = None) -> SheetRead:
     """Read one sheet: a form S of some family, 版式未识别, or not a form (skipped)."""
     labels = sheet_labels(sheet)
     if not is_form_like(labels):
@@ -273,7 +302,8 @@ def read_sheet(sheet: Sheet) -> SheetRead:
             labels=labels[:30],
             reason="版式未识别：标签不符合任何已知版式",
         )
-    form = _read_form(sheet, fam.key)
+    params = settings.family_params(fam.key) if settings is not None else fam.params
+    form = _read_form(sheet, fam.key, params)
     if form.fund is None and not form.indicators:
         return SheetRead(
             sheet.name,
@@ -311,14 +341,14 @@ def _find_header(
     return None
 
 
-def _read_form(sheet: Sheet, family: str) -> FormS:
+def _read_form(sheet: Sheet, family: str, params: FamilyParams) -> FormS:
     ctx = _Ctx(sheet)
     form = FormS(sheet=sheet.name, family=family)
     _read_header_fields(ctx, form)
     ctx.amount_unit = _amount_unit(sheet)
     form.fund = _read_fund(ctx)
     fund_end = max((r.row for r in form.fund.rows), default=0) if form.fund else 0
-    _read_indicators(ctx, form, start=fund_end + 1)
+    _read_indicators(ctx, form, start=fund_end + 1, equal_split=params.equal_split)
     _read_grade_and_texts(ctx, form)
     return form
 
@@ -341,7 +371,8 @@ def _read_header_fields(ctx: _Ctx, form: FormS) -> None:
         if not k:
             continue
         if form.title is None and ("自评表" in k or "评价表" in k) and len(k) <= 30:
-            form.title = ctx.text(r, c)
+            t = ctx.text(r, c)
+            form.title = Field(t.ref, t.raw, simplified(str(v).strip())) if t else None
         for name, syns in HEADER_FIELDS.items():
             if getattr(form, name) is None and _match(k, syns):
                 vc = ctx.right_of(r, c, stop_labels=(all_labels,))
@@ -363,6 +394,14 @@ def _read_header_fields(ctx: _Ctx, form: FormS) -> None:
             form.goal_planned = _below(ctx, r, c)
         if k in ("实际完成情况", "全年实际完成情况") and form.goal_actual is None:
             form.goal_actual = _below(ctx, r, c)
+    if form.goal_planned is None:
+        # 年度总体目标 | <text> on one row (no 预期目标 / 实际完成情况 headers)
+        for r, c, v in sheet.nonempty():
+            if _key(v) in ("年度总体目标", "年度绩效目标", "总体目标"):
+                vc = ctx.right_of(r, c)
+                if vc is not None and _key(sheet.value(r, vc)) not in ("预期目标", "年度目标"):
+                    form.goal_planned = ctx.text(r, vc)
+                break
 
 
 def _below(ctx: _Ctx, r: int, c: int) -> Field[str] | None:
@@ -384,16 +423,16 @@ def _read_fund(ctx: _Ctx) -> FundBlock | None:
     block.rate_percent = "%" in header_keys.get("rate", "")
     # weight in the block label (预算执行情况(20分)) or in the score header (得分(20分*执行率))
     for r in range(max(1, hr - 2), hr + 1):
-        for _c, v in sheet.row_values(r):
+        for c, v in sheet.row_values(r):
             k = _key(v)
             if k and ("预算执行" in k or "资金" in k) and "分" in k:
                 m = _BLOCK_WEIGHT.search(k)
                 if m:
-                    block.weight = float(m.group(1))
+                    block.weight, block.weight_ref = float(m.group(1)), sheet.ref(r, c)
     if block.weight is None and "score" in cols:
         m = _BLOCK_WEIGHT.search(header_keys["score"])
         if m:
-            block.weight = float(m.group(1))
+            block.weight, block.weight_ref = float(m.group(1)), sheet.ref(hr, cols["score"])
     first_num = min(c for n, c in cols.items() if n in ("initial", "budget", "executed"))
     blank_run = 0
     seen: set[str] = set()
@@ -431,11 +470,36 @@ def _read_fund(ctx: _Ctx) -> FundBlock | None:
                 budget=ctx.number(r, cols.get("budget"), "amount"),
                 executed=ctx.number(r, cols.get("executed"), "amount"),
                 weight=ctx.number(r, cols.get("weight")),
-                rate=ctx.number(r, cols.get("rate"), "rate", percent_col=block.rate_percent),
+                rate=ctx.number(r, cols.get("rate"), "rate"),
                 score=ctx.number(r, cols.get("score")),
                 reason=ctx.text(r, cols.get("reason")),
             )
         )
+    if not block.rows:
+        # one unlabeled row of values under the header (市级 20 + 80 form): the total
+        r = next((rr for rr in range(hr + 1, hr + 3) if sheet.row_values(rr)), None)
+        if r is not None and any(
+            parse_number(sheet.value(r, cols[k])) is not None
+            for k in ("budget", "executed")
+            if k in cols
+        ):
+            label_c = min(cols.values())
+            merged = sheet.merged_at(r, 1)
+            lr, lc = (merged.min_row, merged.min_col) if merged else (hr, 1)
+            label = ctx.text(lr, lc) or Field(sheet.ref(r, label_c), None, None)
+            block.rows.append(
+                FundRow(
+                    kind=FUND_TOTAL,
+                    label=label,
+                    initial=ctx.number(r, cols.get("initial"), "amount"),
+                    budget=ctx.number(r, cols.get("budget"), "amount"),
+                    executed=ctx.number(r, cols.get("executed"), "amount"),
+                    weight=ctx.number(r, cols.get("weight")),
+                    rate=ctx.number(r, cols.get("rate"), "rate"),
+                    score=ctx.number(r, cols.get("score")),
+                    reason=ctx.text(r, cols.get("reason")),
+                )
+            )
     if not block.rate_percent and any(
         r.rate is not None
         and isinstance(r.rate.raw, (int, float))
@@ -460,7 +524,7 @@ def _row_label_weight(sheet: Sheet, r: int) -> tuple[str, float] | None:
     return name, w
 
 
-def _read_indicators(ctx: _Ctx, form: FormS, start: int) -> None:
+def _read_indicators(ctx: _Ctx, form: FormS, start: int, *, equal_split: bool = True) -> None:
     sheet = ctx.sheet
     found = _find_header(sheet, INDICATOR_COLUMNS, (("name",), ("target", "actual")), start=start)
     if not found:
@@ -511,6 +575,12 @@ def _read_indicators(ctx: _Ctx, form: FormS, start: int) -> None:
         if total_c is not None:
             form.total_label = ctx.text(r, total_c)
             form.total_weight = ctx.number(r, cols.get("weight"))
+            if form.total_weight is None:
+                label_w = split_weight(_key(sheet.value(r, total_c)))[1]
+                if label_w is not None:  # 总分（100分）
+                    form.total_weight = Field(
+                        sheet.ref(r, total_c), sheet.value(r, total_c), label_w
+                    )
             form.total_score = ctx.number(r, cols.get("score"))
             break
         text_label = next((c for c, k in keys if c <= name_c and k in TEXT_LABELS), None)
@@ -526,7 +596,9 @@ def _read_indicators(ctx: _Ctx, form: FormS, start: int) -> None:
             sheet.value(r, cols[n]) is None for n in ("target", "actual") if n in cols
         ):
             blocks.append((bw[1], []))
-            form.level1_weights[bw[0]] = Field(sheet.ref(r, row[0][0]), row[0][1], bw[1])
+            form.level1_weights[LEVEL_CANON.get(bw[0], bw[0])] = Field(
+                sheet.ref(r, row[0][0]), row[0][1], bw[1]
+            )
             continue
         if any(is_leftover_row_text(v) for _, v in row) and all(
             is_leftover_row_text(v) or _blank(v) or c < leftmost for c, v in row
@@ -537,13 +609,19 @@ def _read_indicators(ctx: _Ctx, form: FormS, start: int) -> None:
         l1 = ctx.text(r, cols.get("level1"))
         if l1 is not None and l1.value:
             nm, w = split_weight(norm(l1.value))
-            level1 = Field(l1.ref, l1.raw, clean_name(nm) if nm else nm)
+            nm = clean_name(nm)
+            level1 = Field(l1.ref, l1.raw, LEVEL_CANON.get(nm, nm))
             if w is not None:
                 form.level1_weights[level1.value or nm] = Field(l1.ref, l1.raw, w)
+                if "weight" not in cols:
+                    blocks.append((w, []))  # 产出目标(40分): a block whose weight is shared equally
         l2 = ctx.text(r, cols.get("level2"))
         if l2 is not None and l2.value:
-            nm2, _ = split_weight(norm(l2.value))
-            level2 = Field(l2.ref, l2.raw, clean_name(nm2))
+            nm2, w2 = split_weight(norm(l2.value))
+            nm2 = clean_name(nm2)
+            level2 = Field(l2.ref, l2.raw, LEVEL_CANON.get(nm2, nm2))
+            if w2 is not None and "weight" not in cols:
+                blocks.append((w2, []))  # 数量指标(20分): split equally among its 三级
         elif l1 is not None and l1.value:
             level2 = None if "level2" in cols else level2
         name = ctx.text(r, name_c)
@@ -575,7 +653,7 @@ def _read_indicators(ctx: _Ctx, form: FormS, start: int) -> None:
                 ind.direction = nat.strip()
         form.indicators.append(ind)
         blocks[-1][1].append(ind)
-    if "weight" not in cols:
+    if "weight" not in cols and equal_split:
         _equal_shares(blocks)
 
 

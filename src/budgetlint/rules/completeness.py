@@ -206,8 +206,10 @@ def template_markers(text: str) -> list[str]:
 def check_template_text(form: FormS, ctx: RuleContext) -> None:
     """Template text left where the department's own content belongs.
 
-    Checked cells: 项目名称, indicator names, 年度指标值 and 实际完成值.
-    Markers: ``**`` (``≥**人``, ``（≥**人）``), ``请填写``, ``XX``, ``示例``, and a
+    Checked cells: 项目名称, indicator names, 年度指标值 and 实际完成值.  An
+    indicator name is checked without the leftovers the reader tolerates
+    (``指标1：``, ``★``, a trailing ``(≥**人)`` hint): only a name that is
+    nothing but template text is reported.  Markers: ``**`` (``≥**人``, ``（≥**人）``), ``请填写``, ``XX``, ``示例``, and a
     cell holding nothing but ``……``.  (An ellipsis inside a sentence is
     ordinary text and not reported.)
 
@@ -225,10 +227,12 @@ def check_template_text(form: FormS, ctx: RuleContext) -> None:
         cells.append((ind.name, "三级指标名称"))
         cells.append((ind.target, f"指标“{name}”的年度指标值"))
         cells.append((ind.actual, f"指标“{name}”的实际完成值"))
+    names = {id(ind.name) for ind in form.indicators}
     for f, what in cells:
         if f is None or f.blank:
             continue
-        markers = template_markers(f.text)
+        text = (f.value or "") if id(f) in names else f.text
+        markers = template_markers(text) if text else template_markers(f.text)
         if not markers:
             continue
         ctx.report(

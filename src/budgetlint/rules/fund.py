@@ -201,7 +201,8 @@ def check_fund_score(form: FormS, ctx: RuleContext) -> None:
     20 + 80 form).  The rate is 全年执行数 ÷ 全年预算数 rounded as the rate cell
     prints it; a score computed from the unrounded rate is accepted as well
     (10 × 0.9819 = 9.82 is not an error).  A score above the fund weight is an
-    error; a 分值 cell that differs from the family's fund weight is a warning.
+    error; a 分值 cell (or a weight in the block label, 预算执行情况(20分)) that
+    differs from the family's fund weight is a warning.
     A zero 全年预算数 is left to S104.
 
     **Anti-pattern**
@@ -218,6 +219,15 @@ def check_fund_score(form: FormS, ctx: RuleContext) -> None:
         return
     weight, weight_cell, _source = fund_weight(form, ctx)
     family_weight = float(ctx.params.fund_weight)
+    label_ref = form.fund.weight_ref if form.fund is not None else None
+    if weight_cell is None and label_ref is not None and abs(weight - family_weight) > EPS:
+        ctx.report(
+            label_ref,
+            f"资金部分标明 {pts(weight)} 分，本版式规定资金分值为 {pts(family_weight)}",
+            expected=pts(family_weight),
+            actual=pts(weight),
+            severity="warning",
+        )
     if weight_cell is not None and abs(weight - family_weight) > EPS:
         ctx.report(
             weight_cell,

@@ -558,6 +558,10 @@ def cost_vs_fund(form: FormS, ctx: RuleContext) -> None:
     within ``cost_tolerance`` (relative, 1 % by default). A cost target far from
     the budget means one of the two was copied from another year or project.
 
+    Only whole-project costs are compared: an amount under half or over twice
+    the fund figure is a unit or component cost (每公里年均养护成本 ≤0.5万元,
+    生均资助成本 ≤1000元, “三公”经费控制数 in a 部门整体 form) and is left alone.
+
     **Anti-pattern**
 
     | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | (全年预算数 | 全年执行数) |
@@ -588,6 +592,8 @@ def cost_vs_fund(form: FormS, ctx: RuleContext) -> None:
             if v is None or v.kind != Kind.AMOUNT or v.number is None or not ref:
                 continue
             amount = float(v.number)
+            if not 0.5 <= amount / ref <= 2.0:
+                continue  # a unit or component cost, not the project's total
             gap = abs(amount - ref) / abs(ref)
             if gap <= tol + 1e-9:
                 continue
