@@ -30,11 +30,11 @@ run: $(STAMP)
 	$(BIN)/budgetlint check examples --fail-on never
 
 test: $(STAMP) sysdeps
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench docs
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench docs
 
 examples: $(STAMP)
 	$(BIN)/python -m budgetlint.build
