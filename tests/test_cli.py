@@ -7,9 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from tests.conftest import SEED_S
 
 from budgetlint.cli import main
+from tests.conftest import SEED_S
 
 
 def _bad_files(folder: Path) -> dict[str, Path]:
@@ -125,3 +125,39 @@ def test_settings_from_pyproject(tmp_path: Path, capsys: pytest.CaptureFixture[s
     bad.write_text("no_such_key = 1\n", encoding="utf-8")
     assert main(["check", str(SEED_S), "--config", str(bad)]) == 2
     assert "unknown key(s) no_such_key" in capsys.readouterr().err
+
+
+def test_bad_files_in_an_annotate_batch(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from openpyxl import load_workbook
+
+    _bad_files(tmp_path / "in")
+    shutil.copy(SEED_S, tmp_path / "in" / "好.xlsx")
+    out = tmp_path / "out"
+    code = main(["check", str(tmp_path / "in"), "--annotate", str(out), "-q"])
+    err = capsys.readouterr().err.splitlines()
+    assert code == 2 and len(err) == 3  # one clear line per bad file
+    assert sorted(p.name for p in out.iterdir()) == ["好.xlsx"]
+    wb = load_workbook(out / "好.xlsx")
+    assert wb.sheetnames[0] == "复核结果"
+    cell = wb["14 深圳市社会组织能力建设与跟踪服务项目"]["G5"]
+    assert cell.fill.fgColor.rgb == "FFFFC7CE"
+    assert cell.comment is not None and "S104" in cell.comment.text
+
+
+def test_in_place_keeps_a_backup_and_clear_restores(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    work = tmp_path / "自评表.xlsx"
+    shutil.copy(SEED_S, work)
+    original = work.read_bytes()
+    assert main(["check", str(work), "--in-place", "-q"]) == 1
+    backups = [p for p in tmp_path.iterdir() if ".bak" in p.name]
+    assert len(backups) == 1 and backups[0].read_bytes() == original
+    assert work.read_bytes() != original
+    assert main(["clear", str(work)]) == 0
+    import zipfile
+
+    with zipfile.ZipFile(work) as a, zipfile.ZipFile(tmp_path / backups[0].name) as b:
+        assert a.namelist() == b.namelist()
+        assert all(a.read(n) == b.read(n) for n in a.namelist())
+    capsys.readouterr()

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 from openpyxl.comments import Comment
-from tests.conftest import SEED_S
 
 from budgetlint.checker import check_file
 from budgetlint.findings import Severity
+from tests.conftest import SEED_S
 
 SHEET = "14 深圳市社会组织能力建设与跟踪服务项目"
 

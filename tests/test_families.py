@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.conftest import EXAMPLES
 
 from budgetlint.build.families_s import EXPECTED, FILES, build_all
 from budgetlint.checker import check_grid
@@ -21,6 +20,7 @@ from budgetlint.forms.form_s import read_grid
 from budgetlint.hosts import read_workbook
 from budgetlint.model import Field, FormS, SheetRead
 from budgetlint.values import Value
+from tests.conftest import EXAMPLES
 
 
 def _resolve(form: FormS, path: str) -> Any:

@@ -6,13 +6,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.variants import variant
 
 from budgetlint.forms.form_s import read_grid, read_sheet
 from budgetlint.grid import Grid, Sheet
 from budgetlint.hosts import read_workbook
 from budgetlint.model import FormS, SheetRead
 from budgetlint.values import Kind
+from tests.variants import variant
 
 
 def _form(reads: list[SheetRead], name_part: str) -> FormS:
