@@ -11,18 +11,7 @@ from budgetlint.rules import REGISTRY
 from budgetlint.rules.base import RuleContext
 from budgetlint.rules.completeness import template_markers
 from budgetlint.settings import Settings
-
-SHEET = "S"
-
-
-def cell(row: int, col: int, raw: Any, decimals: int | None = None, **kw: Any) -> Field[Any]:
-    if isinstance(raw, int | float):
-        value: Any = float(raw)
-    elif raw is None or str(raw).strip() in ("", "—", "-", "/"):
-        value = None
-    else:
-        value = raw
-    return Field(CellRef(SHEET, row, col), raw, value, decimals, **kw)
+from tests.modelkit import SHEET, cell
 
 
 def indicator(row: int, name: str, target: Any, actual: Any, weight: Any, score: Any) -> Indicator:

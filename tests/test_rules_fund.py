@@ -10,22 +10,11 @@ from budgetlint.model import Field, FormS, FundBlock, FundRow
 from budgetlint.rules import REGISTRY
 from budgetlint.rules.base import RuleContext
 from budgetlint.settings import Settings
+from tests.modelkit import SHEET, cell
 
-SHEET = "S"
 # Columns of the seed layout: B label, C 年初预算数, D 全年预算数, E 全年执行数,
 # F 分值, G 执行率, H 得分, I 原因 (10 + 90 only).
 LABEL, INITIAL, BUDGET, EXECUTED, WEIGHT, RATE, SCORE, REASON = range(2, 10)
-
-
-def cell(row: int, col: int, raw: Any, decimals: int | None = None, **kw: Any) -> Field[Any]:
-    """A field as the reader makes it: numbers parsed, ``—`` and blanks as None."""
-    if isinstance(raw, int | float):
-        value: Any = float(raw)
-    elif raw is None or str(raw).strip() in ("", "—", "-", "/"):
-        value = None
-    else:
-        value = raw
-    return Field(CellRef(SHEET, row, col), raw, value, decimals, **kw)
 
 
 def fund_row(

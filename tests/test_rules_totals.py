@@ -11,19 +11,9 @@ from budgetlint.rules import REGISTRY
 from budgetlint.rules.base import RuleContext
 from budgetlint.settings import NATIONAL_GRADES, Settings
 from budgetlint.values import parse_value
+from tests.modelkit import SHEET, cell
 
-SHEET = "S"
 NAME, TARGET, ACTUAL, WEIGHT, SCORE = 4, 5, 6, 7, 8  # D … H of the indicator block
-
-
-def cell(row: int, col: int, raw: Any, decimals: int | None = None, **kw: Any) -> Field[Any]:
-    if isinstance(raw, int | float):
-        value: Any = float(raw)
-    elif raw is None or str(raw).strip() in ("", "—", "-", "/"):
-        value = None
-    else:
-        value = raw
-    return Field(CellRef(SHEET, row, col), raw, value, decimals, **kw)
 
 
 # 综合服务工作, seed lines 14–27: (一级, name, target, actual, 分值, 得分)

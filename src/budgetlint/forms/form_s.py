@@ -462,19 +462,7 @@ def _read_fund(ctx: _Ctx) -> FundBlock | None:
         assert label_c is not None
         label = ctx.text(r, label_c)
         assert label is not None
-        block.rows.append(
-            FundRow(
-                kind=kind,
-                label=label,
-                initial=ctx.number(r, cols.get("initial"), "amount"),
-                budget=ctx.number(r, cols.get("budget"), "amount"),
-                executed=ctx.number(r, cols.get("executed"), "amount"),
-                weight=ctx.number(r, cols.get("weight")),
-                rate=ctx.number(r, cols.get("rate"), "rate"),
-                score=ctx.number(r, cols.get("score")),
-                reason=ctx.text(r, cols.get("reason")),
-            )
-        )
+        block.rows.append(_fund_row(ctx, r, kind, label, cols))
     if not block.rows:
         # one unlabeled row of values under the header (市级 20 + 80 form): the total
         r = next((rr for rr in range(hr + 1, hr + 3) if sheet.row_values(rr)), None)
@@ -487,19 +475,7 @@ def _read_fund(ctx: _Ctx) -> FundBlock | None:
             merged = sheet.merged_at(r, 1)
             lr, lc = (merged.min_row, merged.min_col) if merged else (hr, 1)
             label = ctx.text(lr, lc) or Field(sheet.ref(r, label_c), None, None)
-            block.rows.append(
-                FundRow(
-                    kind=FUND_TOTAL,
-                    label=label,
-                    initial=ctx.number(r, cols.get("initial"), "amount"),
-                    budget=ctx.number(r, cols.get("budget"), "amount"),
-                    executed=ctx.number(r, cols.get("executed"), "amount"),
-                    weight=ctx.number(r, cols.get("weight")),
-                    rate=ctx.number(r, cols.get("rate"), "rate"),
-                    score=ctx.number(r, cols.get("score")),
-                    reason=ctx.text(r, cols.get("reason")),
-                )
-            )
+            block.rows.append(_fund_row(ctx, r, FUND_TOTAL, label, cols))
     if not block.rate_percent and any(
         r.rate is not None
         and isinstance(r.rate.raw, (int, float))
@@ -510,6 +486,21 @@ def _read_fund(ctx: _Ctx) -> FundBlock | None:
     ):
         block.rate_percent = True  # 98.19 for 98.19 % although the header has no (%)
     return block if block.rows else None
+
+
+def _fund_row(ctx: _Ctx, r: int, kind: str, label: Field[str], cols: dict[str, int]) -> FundRow:
+    """One fund row's cells, by the columns the header mapped."""
+    return FundRow(
+        kind=kind,
+        label=label,
+        initial=ctx.number(r, cols.get("initial"), "amount"),
+        budget=ctx.number(r, cols.get("budget"), "amount"),
+        executed=ctx.number(r, cols.get("executed"), "amount"),
+        weight=ctx.number(r, cols.get("weight")),
+        rate=ctx.number(r, cols.get("rate"), "rate"),
+        score=ctx.number(r, cols.get("score")),
+        reason=ctx.text(r, cols.get("reason")),
+    )
 
 
 def _row_label_weight(sheet: Sheet, r: int) -> tuple[str, float] | None:
