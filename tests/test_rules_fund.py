@@ -401,3 +401,11 @@ def test_s108_is_opt_in() -> None:
     assert not Settings(select=["S1"]).enabled("S108", default=False)
     assert Settings(select=["S108"]).enabled("S108", default=False)
     assert not Settings(select=["S108"], ignore=["S10"]).enabled("S108", default=False)
+
+
+def test_zero_score_on_zero_subrow_is_silent() -> None:
+    # a printed 0.00 score on a zero-budget sub-row awards nothing: no error, no note
+    form = zonghe()
+    form.fund.rows[2].score = cell(10, SCORE, 0.00, 2)  # type: ignore[union-attr]
+    assert run("S107", form) == []
+    assert [f.cell for f in run("S108", form)] == ["G10", "G11"]  # the 0.00 rates only

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from budgetlint.model import Field, FormS, FundBlock
+from budgetlint.model import Field, FormS, FundBlock, FundRow
 from budgetlint.rules.base import RuleContext, rule
 from budgetlint.scoring import display_rate, execution_rate, fund_score
 from budgetlint.tolerance import EPS, Verdict, compare, decimals_of, fmt
@@ -513,22 +513,24 @@ def check_adjusted_without_reason(form: FormS, ctx: RuleContext) -> None:
 # --------------------------------------------------------------------------- S107
 
 
-def _zero_subrow_cells(form: FormS) -> list[tuple[Any, Field[Any], str, str, float]]:
-    """(row, field, row name, budget text, value) of rates/scores on zero-budget sub-rows."""
+def _zero_subrow_cells(form: FormS) -> list[tuple[FundRow, Field[Any], str, float]]:
+    """(row, field, column name 执行率/得分, value) of numbers printed on zero-budget sub-rows."""
     fund = form.fund
-    out: list[tuple[Any, Field[Any], str, str, float]] = []
+    out: list[tuple[FundRow, Field[Any], str, float]] = []
     if fund is None:
         return out
     for row in fund.parts:
         if row.budget is not None and not zero(num(row.budget)):
             continue
-        budget_text = amount_text(row.budget, fund) if row.budget is not None else "空"
-        what = ROW_NAMES.get(row.kind, row.label.text)
         for f, name in ((row.rate, "执行率"), (row.score, "得分")):
             v = num(f) if f is not None else None
             if f is not None and v is not None:
-                out.append((row, f, what, budget_text, v if name == "执行率" else -abs(v) - 1))
+                out.append((row, f, name, v))
     return out
+
+
+def _budget_text(row: FundRow, fund: FundBlock) -> str:
+    return amount_text(row.budget, fund) if row.budget is not None else "空"
 
 
 @rule("S107", "zero-subrow-rate", "error", "预算为 0 的资金来源行填写了非零执行率或得分")
@@ -550,10 +552,13 @@ def check_zero_subrow_rate(form: FormS, ctx: RuleContext) -> None:
         上年结转资金  0.00  0.00  0.00  —  —  —      (or 0.00, tolerated)
     """
     fund = form.fund
-    for row, f, what, budget_text, v in _zero_subrow_cells(form):
+    if fund is None:
+        return
+    for row, f, name, v in _zero_subrow_cells(form):
         if zero(v):
-            continue
-        name = "执行率" if f is row.rate else "得分"
+            continue  # 0.00: awards nothing (S108)
+        what = ROW_NAMES.get(row.kind, row.label.text)
+        budget_text = _budget_text(row, fund)
         ctx.report(
             f,
             f"{what}的全年预算数为 {budget_text}，不应填写{name} {f.text}",
@@ -587,8 +592,13 @@ def check_zero_subrow_zero_rate(form: FormS, ctx: RuleContext) -> None:
 
         上年结转资金  0.00  0.00  0.00  —  —  —
     """
-    for row, f, what, budget_text, v in _zero_subrow_cells(form):
-        if f is row.rate and zero(v):
+    fund = form.fund
+    if fund is None:
+        return
+    for row, f, name, v in _zero_subrow_cells(form):
+        if name == "执行率" and zero(v):
+            what = ROW_NAMES.get(row.kind, row.label.text)
+            budget_text = _budget_text(row, fund)
             ctx.report(
                 f,
                 f"{what}的全年预算数为 {budget_text}，执行率无法计算，此处 {f.text} 不计分，可改为“—”",
