@@ -123,11 +123,16 @@ class Sheet:
                 return mr
         return None
 
-    def row_values(self, row: int) -> list[tuple[int, CellValue]]:
-        """Non-empty (col, value) pairs of a row, left to right."""
-        return sorted(
-            ((c, v) for (r, c), v in self.cells.items() if r == row and not _blank(v)),
-        )
+    def rows(self) -> dict[int, list[tuple[int, CellValue]]]:
+        """Non-blank (col, value) pairs of every row, left to right, built in one pass.
+
+        A reader that looks rows up repeatedly keeps this index rather than
+        scanning the whole sheet per row.
+        """
+        out: dict[int, list[tuple[int, CellValue]]] = {}
+        for r, c, v in self.nonempty():
+            out.setdefault(r, []).append((c, v))
+        return out
 
     def nonempty(self) -> Iterator[tuple[int, int, CellValue]]:
         """(row, col, value) of every non-blank cell, in reading order."""

@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from budgetlint.families import FAMILIES, detect
 from budgetlint.grid import Grid, Sheet
@@ -172,6 +173,18 @@ def _fmt_decimals(fmt: str) -> int | None:
 class _Ctx:
     sheet: Sheet
     amount_unit: str = "元"
+    _rows: dict[int, list[tuple[int, Any]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._rows = self.sheet.rows()
+
+    def row(self, r: int) -> list[tuple[int, Any]]:
+        """Non-blank (col, value) pairs of row ``r``, from the index built once per read."""
+        return self._rows.get(r, [])
+
+    @property
+    def row_numbers(self) -> list[int]:
+        return sorted(self._rows)
 
     # -- field makers -------------------------------------------------------------
     def text(self, r: int, c: int | None) -> Field[str] | None:
@@ -249,7 +262,7 @@ class _Ctx:
 
     def right_of(self, r: int, c: int, stop_labels: Iterable[str] = ()) -> int | None:
         """Column of the first non-blank cell right of (r, c) that is not another label."""
-        for cc, v in self.sheet.row_values(r):
+        for cc, v in self.row(r):
             if cc <= c:
                 continue
             k = _key(v)
@@ -319,16 +332,17 @@ def read_sheet(sheet: Sheet, settings: Settings | None = None) -> SheetRead:
 
 
 def _find_header(
-    sheet: Sheet,
+    ctx: _Ctx,
     columns: dict[str, tuple[str, ...]],
     required: tuple[tuple[str, ...], ...],
     start: int = 1,
 ) -> tuple[int, dict[str, int]] | None:
     """First row (from ``start``) whose cells map to every group in ``required``."""
-    rows = sorted({r for (r, _) in sheet.cells if r >= start})
-    for r in rows:
+    for r in ctx.row_numbers:
+        if r < start:
+            continue
         mapping: dict[str, int] = {}
-        for c, v in sheet.row_values(r):
+        for c, v in ctx.row(r):
             k = _key(v)
             if not k:
                 continue
@@ -414,7 +428,7 @@ def _below(ctx: _Ctx, r: int, c: int) -> Field[str] | None:
 
 def _read_fund(ctx: _Ctx) -> FundBlock | None:
     sheet = ctx.sheet
-    found = _find_header(sheet, FUND_COLUMNS, (("budget",), ("executed",)))
+    found = _find_header(ctx, FUND_COLUMNS, (("budget",), ("executed",)))
     if not found:
         return None
     hr, cols = found
@@ -423,7 +437,7 @@ def _read_fund(ctx: _Ctx) -> FundBlock | None:
     block.rate_percent = "%" in header_keys.get("rate", "")
     # weight in the block label (预算执行情况(20分)) or in the score header (得分(20分*执行率))
     for r in range(max(1, hr - 2), hr + 1):
-        for c, v in sheet.row_values(r):
+        for c, v in ctx.row(r):
             k = _key(v)
             if k and ("预算执行" in k or "资金" in k) and "分" in k:
                 m = _BLOCK_WEIGHT.search(k)
@@ -438,7 +452,7 @@ def _read_fund(ctx: _Ctx) -> FundBlock | None:
     seen: set[str] = set()
     for r in range(hr + 1, sheet.max_row + 1):
         kind, label_c = None, None
-        for c, v in sheet.row_values(r):
+        for c, v in ctx.row(r):
             if c >= first_num:
                 break
             k = re.sub(r"^其中[:：]?", "", _key(v))
@@ -449,7 +463,7 @@ def _read_fund(ctx: _Ctx) -> FundBlock | None:
             if kind:
                 break
         if kind is None:
-            if not sheet.row_values(r):
+            if not ctx.row(r):
                 blank_run += 1
                 if blank_run > 2:
                     break
@@ -465,7 +479,7 @@ def _read_fund(ctx: _Ctx) -> FundBlock | None:
         block.rows.append(_fund_row(ctx, r, kind, label, cols))
     if not block.rows:
         # one unlabeled row of values under the header (市级 20 + 80 form): the total
-        r = next((rr for rr in range(hr + 1, hr + 3) if sheet.row_values(rr)), None)
+        r = next((rr for rr in range(hr + 1, hr + 3) if ctx.row(rr)), None)
         if r is not None and any(
             parse_number(sheet.value(r, cols[k])) is not None
             for k in ("budget", "executed")
@@ -503,9 +517,9 @@ def _fund_row(ctx: _Ctx, r: int, kind: str, label: Field[str], cols: dict[str, i
     )
 
 
-def _row_label_weight(sheet: Sheet, r: int) -> tuple[str, float] | None:
+def _row_label_weight(ctx: _Ctx, r: int) -> tuple[str, float] | None:
     """A block label row such as ``产出目标(40分)`` or ``年度绩效目标(80分)``."""
-    vals = [(c, v) for c, v in sheet.row_values(r)]
+    vals = ctx.row(r)
     if not vals or len(vals) > 2:
         return None
     k = _key(vals[0][1])
@@ -517,14 +531,14 @@ def _row_label_weight(sheet: Sheet, r: int) -> tuple[str, float] | None:
 
 def _read_indicators(ctx: _Ctx, form: FormS, start: int, *, equal_split: bool = True) -> None:
     sheet = ctx.sheet
-    found = _find_header(sheet, INDICATOR_COLUMNS, (("name",), ("target", "actual")), start=start)
+    found = _find_header(ctx, INDICATOR_COLUMNS, (("name",), ("target", "actual")), start=start)
     if not found:
         return
     hr, cols = found
     first = hr + 1
     # two-row header: 年度指标值 over 指标性质 · 指标值 · 度量单位
     sub = _find_header(
-        sheet,
+        ctx,
         {k: INDICATOR_COLUMNS[k] for k in ("nature", "target", "unit")},
         (("nature",),),
         start=hr,
@@ -537,7 +551,7 @@ def _read_indicators(ctx: _Ctx, form: FormS, start: int, *, equal_split: bool = 
     )
     # block weight of the indicator section: 绩效指标(90分) / 年度绩效目标(80分)
     for r in range(max(1, hr - 2), hr + 1):
-        for c, v in sheet.row_values(r):
+        for c, v in ctx.row(r):
             k = _key(v)
             name, w = split_weight(k)
             if w is not None and ("绩效指标" in name or "绩效目标" in name):
@@ -551,7 +565,7 @@ def _read_indicators(ctx: _Ctx, form: FormS, start: int, *, equal_split: bool = 
     label_cols = [c for n, c in cols.items() if n in ("level1", "level2", "name")]
     leftmost = min(min(label_cols), min(cols.values()))
     for r in range(first, sheet.max_row + 1):
-        row = sheet.row_values(r)
+        row = ctx.row(r)
         if not row:
             continue
         keys = [(c, _key(v)) for c, v in row]
@@ -582,7 +596,7 @@ def _read_indicators(ctx: _Ctx, form: FormS, start: int, *, equal_split: bool = 
                 ctx.text(r, vc) if vc else Field(sheet.ref(r, text_label + 1), None, None)
             )
             continue
-        bw = _row_label_weight(sheet, r)
+        bw = _row_label_weight(ctx, r)
         if bw is not None and all(
             sheet.value(r, cols[n]) is None for n in ("target", "actual") if n in cols
         ):
@@ -676,7 +690,7 @@ def _read_grade_and_texts(ctx: _Ctx, form: FormS) -> None:
             form.texts[k] = ctx.text(r, vc) if vc else Field(sheet.ref(r, c + 1), None, None)
     if form.grade is None and form.total_score is not None and form.total_score.ref is not None:
         r, c0 = form.total_score.ref.row, form.total_score.ref.col
-        for c, v in sheet.row_values(r):
+        for c, v in ctx.row(r):
             if c > c0 and isinstance(v, str) and v.strip() in GRADE_WORDS:
                 form.grade = ctx.text(r, c)
                 break
