@@ -39,9 +39,49 @@ def _t2s(s: str) -> str:
     return str(_converter.convert(s))
 
 
+_triggers: frozenset[str] | None = None
+
+
+def _load_triggers() -> frozenset[str]:
+    """Characters whose presence can make the t2s conversion change a string.
+
+    Every traditional character of OpenCC's table, plus, for each phrase that
+    converts without one (反覆 -> 反复, 沈默 -> 沉默), the characters that change
+    in it.  An empty set means "unknown": always convert.
+    """
+    try:
+        from pathlib import Path
+
+        import opencc
+
+        folder = Path(opencc.__file__).parent / "dictionary"
+        chars: set[str] = set()
+        for line in (folder / "TSCharacters.txt").read_text(encoding="utf-8").splitlines():
+            key, _, value = line.partition("\t")
+            if key and value.split() and value.split()[0] != key:
+                chars.add(key)
+        for line in (folder / "TSPhrases.txt").read_text(encoding="utf-8").splitlines():
+            key, _, value = line.partition("\t")
+            target = value.split()[0] if value.split() else key
+            if target != key and not set(key) & chars:
+                chars.update(a for a, b in zip(key, target, strict=False) if a != b)
+        return frozenset(chars)
+    except (ImportError, OSError, ValueError):  # pragma: no cover - other packaging
+        return frozenset()
+
+
 @lru_cache(maxsize=65536)
 def simplified(s: str) -> str:
-    """Traditional characters as simplified ones (identity for simplified text)."""
+    """Traditional characters as simplified ones (identity for simplified text).
+
+    Most cells hold simplified text; they skip the converter, which costs tens
+    of microseconds a call, unless they contain a character it could change.
+    """
+    global _triggers
+    if _triggers is None:
+        _triggers = _load_triggers()
+    if s.isascii() or (_triggers and not any(ch in _triggers for ch in s)):
+        return s
     return _t2s(s)
 
 
