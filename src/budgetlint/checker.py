@@ -63,15 +63,15 @@ def check_grid(grid: Grid, settings: Settings | None = None) -> FileResult:
                     )
                 )
         result.findings.extend(_mark_explained(_dedupe(found), sheet.notes, settings))
-    result.findings.sort(key=lambda f: _order(grid, f))
+    position = {s.name: i for i, s in enumerate(grid.sheets)}
+    result.findings.sort(key=lambda f: _order(position, f))
     return result
 
 
-def _order(grid: Grid, f: Finding) -> tuple[int, int, int, str]:
-    names = [s.name for s in grid.sheets]
-    idx = names.index(f.sheet) if f.sheet in names else len(names)
+def _order(position: dict[str, int], f: Finding) -> tuple[int, int, int, str]:
+    """Workbook sheet order, then row, column and code."""
     row, col = parse_address(f.cell) if f.cell else (0, 0)
-    return (idx, row, col, f.code)
+    return (position.get(f.sheet, len(position)), row, col, f.code)
 
 
 def _dedupe(found: Iterable[Finding]) -> list[Finding]:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from budgetlint import __version__
+from budgetlint.families import family_name
 from budgetlint.findings import Finding, Severity
 from budgetlint.results import BatchResult, FileResult
 from budgetlint.settings import Settings, SettingsError
@@ -201,12 +202,6 @@ def _annotate(batch: BatchResult, args: argparse.Namespace) -> int:
     return failed
 
 
-def _family_name(key: str | None) -> str:
-    from budgetlint.forms.form_s import family_name
-
-    return family_name(key)
-
-
 def _print_text(batch: BatchResult, out: TextIO, *, quiet: bool = False) -> None:
     for fr in batch.files:
         if not quiet:
@@ -248,7 +243,7 @@ def _print_file(fr: FileResult, out: TextIO) -> None:
             "，".join(f"{sev.label} {counts[sev]}" for sev in Severity if counts[sev])
             or "未发现问题"
         )
-        print(f"  [{s.sheet}] 版式：{_family_name(s.family)} — {summary}", file=out)
+        print(f"  [{s.sheet}] 版式：{family_name(s.family)} — {summary}", file=out)
         for f in found:
             cell = f.cell or "—"
             tag = "已说明" if f.explained else f.severity.label

@@ -109,6 +109,14 @@ FAMILY_LIST: tuple[Family, ...] = (
 FAMILIES: dict[str, Family] = {f.key: f for f in FAMILY_LIST}
 
 
+def family_name(key: str | None) -> str | None:
+    """The Chinese name of family ``key`` (the key itself when unknown, None for None)."""
+    if key is None:
+        return None
+    fam = FAMILIES.get(key)
+    return fam.name if fam is not None else key
+
+
 def _matches(keys: list[str], needle: str) -> bool:
     n = norm(needle)
     return any(n in k for k in keys)

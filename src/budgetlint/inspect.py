@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from budgetlint.families import FAMILIES
+from budgetlint.families import family_name
 from budgetlint.model import Field, FormS, FundRow, Indicator, SheetRead
 from budgetlint.values import Value
 
@@ -75,7 +75,7 @@ def form_dict(form: FormS) -> dict[str, Any]:
     return {
         "sheet": form.sheet,
         "family": form.family,
-        "family_name": FAMILIES[form.family].name if form.family in FAMILIES else form.family,
+        "family_name": family_name(form.family),
         "project": field_dict(form.project),
         "amount": field_dict(form.amount),
         "department": field_dict(form.department),
@@ -136,8 +136,7 @@ def to_text(path: str, reads: list[SheetRead]) -> str:
             continue
         f = r.form
         assert f is not None
-        fam = FAMILIES[f.family].name if f.family in FAMILIES else f.family
-        out.append(f"  [{r.sheet}] 版式：{fam}（{f.family}）")
+        out.append(f"  [{r.sheet}] 版式：{family_name(f.family)}（{f.family}）")
         out.append(f"    项目：{_c(f.project)}  金额：{_c(f.amount)}")
         if f.fund is not None:
             w = f"，分值 {f.fund.weight:g}" if f.fund.weight is not None else ""

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from budgetlint.families import FAMILIES, detect
+from budgetlint.families import detect
 from budgetlint.grid import Grid, Sheet
 from budgetlint.model import (
     FUND_CARRYOVER,
@@ -694,9 +694,3 @@ def _read_grade_and_texts(ctx: _Ctx, form: FormS) -> None:
             if c > c0 and isinstance(v, str) and v.strip() in GRADE_WORDS:
                 form.grade = ctx.text(r, c)
                 break
-
-
-def family_name(key: str | None) -> str:
-    if key is None:
-        return "版式未识别"
-    return FAMILIES[key].name if key in FAMILIES else key

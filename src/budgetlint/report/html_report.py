@@ -19,12 +19,12 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from html import escape
 from typing import Any
 
+from budgetlint.families import family_name
 from budgetlint.findings import Finding, Severity
 from budgetlint.grid import CellRef, Sheet, address, column_letter
 from budgetlint.model import Field, SheetRead
 from budgetlint.report.json_report import (
     cell_position,
-    family_name,
     rule_title,
     sheet_order,
     sorted_findings,

@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
+from budgetlint.families import family_name
 from budgetlint.findings import Finding, Severity
 from budgetlint.grid import parse_address
 from budgetlint.results import BatchResult, FileResult
@@ -39,16 +40,6 @@ def rule_title(code: str) -> str:
         return code
     r = REGISTRY.get(code)
     return r.title if r is not None and r.title else code
-
-
-def family_name(key: str | None) -> str | None:
-    """The Chinese name of family ``key`` (the key itself when unknown)."""
-    if key is None:
-        return None
-    from budgetlint.families import FAMILIES
-
-    fam = FAMILIES.get(key)
-    return fam.name if fam is not None else key
 
 
 def cell_position(cell: str) -> tuple[int, int]:
