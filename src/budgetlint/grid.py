@@ -123,17 +123,6 @@ class Sheet:
                 return mr
         return None
 
-    def rows(self) -> dict[int, list[tuple[int, CellValue]]]:
-        """Non-blank (col, value) pairs of every row, left to right, built in one pass.
-
-        A reader that looks rows up repeatedly keeps this index rather than
-        scanning the whole sheet per row.
-        """
-        out: dict[int, list[tuple[int, CellValue]]] = {}
-        for r, c, v in self.nonempty():
-            out.setdefault(r, []).append((c, v))
-        return out
-
     def nonempty(self) -> Iterator[tuple[int, int, CellValue]]:
         """(row, col, value) of every non-blank cell, in reading order."""
         for r, c in sorted(self.cells):

@@ -173,10 +173,13 @@ def _fmt_decimals(fmt: str) -> int | None:
 class _Ctx:
     sheet: Sheet
     amount_unit: str = "元"
+    cells: list[tuple[int, int, Any]] = field(default_factory=list)  # non-blank, reading order
     _rows: dict[int, list[tuple[int, Any]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self._rows = self.sheet.rows()
+        self.cells = list(self.sheet.nonempty())
+        for r, c, v in self.cells:
+            self._rows.setdefault(r, []).append((c, v))
 
     def row(self, r: int) -> list[tuple[int, Any]]:
         """Non-blank (col, value) pairs of row ``r``, from the index built once per read."""
@@ -359,7 +362,7 @@ def _read_form(sheet: Sheet, family: str, params: FamilyParams) -> FormS:
     ctx = _Ctx(sheet)
     form = FormS(sheet=sheet.name, family=family)
     _read_header_fields(ctx, form)
-    ctx.amount_unit = _amount_unit(sheet)
+    ctx.amount_unit = _amount_unit(ctx)
     form.fund = _read_fund(ctx)
     fund_end = max((r.row for r in form.fund.rows), default=0) if form.fund else 0
     _read_indicators(ctx, form, start=fund_end + 1, equal_split=params.equal_split)
@@ -367,9 +370,9 @@ def _read_form(sheet: Sheet, family: str, params: FamilyParams) -> FormS:
     return form
 
 
-def _amount_unit(sheet: Sheet) -> str:
+def _amount_unit(ctx: _Ctx) -> str:
     """万元 when a header says so (项目资金（万元）, 单位：万元, 全年预算数(万元)), else 元."""
-    for _, _, v in sheet.nonempty():
+    for _, _, v in ctx.cells:
         if isinstance(v, str) and len(v) <= 40:
             k = norm(v)
             if "万元" in k and any(w in k for w in ("资金", "单位", "预算", "执行数", "金额")):
@@ -380,7 +383,7 @@ def _amount_unit(sheet: Sheet) -> str:
 def _read_header_fields(ctx: _Ctx, form: FormS) -> None:
     sheet = ctx.sheet
     all_labels = tuple(s for syns in HEADER_FIELDS.values() for s in syns)
-    for r, c, v in sheet.nonempty():
+    for r, c, v in ctx.cells:
         k = _key(v)
         if not k:
             continue
@@ -410,7 +413,7 @@ def _read_header_fields(ctx: _Ctx, form: FormS) -> None:
             form.goal_actual = _below(ctx, r, c)
     if form.goal_planned is None:
         # 年度总体目标 | <text> on one row (no 预期目标 / 实际完成情况 headers)
-        for r, c, v in sheet.nonempty():
+        for r, c, v in ctx.cells:
             if _key(v) in ("年度总体目标", "年度绩效目标", "总体目标"):
                 vc = ctx.right_of(r, c)
                 if vc is not None and _key(sheet.value(r, vc)) not in ("预期目标", "年度目标"):
@@ -675,7 +678,7 @@ def _equal_shares(blocks: list[tuple[float | None, list[Indicator]]]) -> None:
 
 def _read_grade_and_texts(ctx: _Ctx, form: FormS) -> None:
     sheet = ctx.sheet
-    for r, c, v in sheet.nonempty():
+    for r, c, v in ctx.cells:
         k = _key(v)
         if not k:
             continue
