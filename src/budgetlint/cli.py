@@ -12,7 +12,7 @@ import json
 import logging
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -163,7 +163,7 @@ def _exit_for(batch: BatchResult, fail_on: str) -> int:
     return EXIT_OK
 
 
-def _progress_printer(stream: TextIO):  # type: ignore[no-untyped-def]
+def _progress_printer(stream: TextIO) -> Callable[[Path], None]:
     count = [0]
 
     def show(p: Path) -> None:

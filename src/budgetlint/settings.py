@@ -119,7 +119,9 @@ class Settings:
     def load(cls, path: str | Path | None = None, start: str | Path | None = None) -> Settings:
         """Load from ``path``, or find budgetlint.toml / pyproject.toml from ``start`` up."""
         if path is not None:
-            return cls._load_file(Path(path), required=True)
+            found = cls._load_file(Path(path), required=True)
+            assert found is not None  # required=True raises instead
+            return found
         here = Path(start or Path.cwd()).resolve()
         for d in (here, *here.parents):
             for name in ("budgetlint.toml", "pyproject.toml"):
@@ -131,7 +133,8 @@ class Settings:
         return cls()
 
     @classmethod
-    def _load_file(cls, p: Path, required: bool) -> Settings:
+    def _load_file(cls, p: Path, required: bool) -> Settings | None:
+        """Settings from ``p``; None for a pyproject.toml without [tool.budgetlint] (unless required)."""
         try:
             data = tomllib.loads(p.read_text(encoding="utf-8"))
         except (OSError, tomllib.TOMLDecodeError) as e:
@@ -141,6 +144,6 @@ class Settings:
             if table is None:
                 if required:
                     raise SettingsError(f"{p}: no [tool.budgetlint] table")
-                return None  # type: ignore[return-value]
+                return None
             return cls.from_mapping(table, str(p))
         return cls.from_mapping(data, str(p))

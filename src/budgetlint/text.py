@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Any
 
 _WS = re.compile(r"\s+")
 _PREFIX = re.compile(
@@ -22,7 +23,7 @@ _LEFTOVER = re.compile(r"[（(][^()（）]*\*\*[^()（）]*[)）]")  # (≥**人
 _WEIGHT = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
 _DOTS = re.compile(r"^[.…。·\-—_\s]+$")
 
-_converter = None
+_converter: Any = None  # an opencc.OpenCC, False when unavailable, None until first use
 
 
 def _t2s(s: str) -> str:

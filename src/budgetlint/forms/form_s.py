@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, overload
 
 from budgetlint.families import detect
 from budgetlint.grid import Grid, Sheet
@@ -190,7 +190,13 @@ class _Ctx:
         return sorted(self._rows)
 
     # -- field makers -------------------------------------------------------------
+    @overload
+    def text(self, r: int, c: int) -> Field[str]: ...
+    @overload
+    def text(self, r: int, c: int | None) -> Field[str] | None: ...
+
     def text(self, r: int, c: int | None) -> Field[str] | None:
+        """A text cell; None when the form has no such column."""
         if c is None:
             return None
         raw = self.sheet.value(r, c)
@@ -236,11 +242,16 @@ class _Ctx:
         return Field(ref, raw, value, decimals=decimals, as_text=n.as_text, shown=shown)
 
     def value(
-        self, r: int, c: int | None, role: str, *, parts: tuple[int | None, ...] = ()
+        self,
+        r: int,
+        c: int | None,
+        role: Literal["target", "actual"],
+        *,
+        parts: tuple[int | None, ...] = (),
     ) -> Field[Value]:
         """A target or actual.  ``parts`` = (nature, unit) columns of a split target."""
         if c is None:
-            return Field(None, None, parse_value(None, role=role))  # type: ignore[arg-type]
+            return Field(None, None, parse_value(None, role=role))
         raw = self.sheet.value(r, c)
         text: object = raw
         if parts:
@@ -261,9 +272,9 @@ class _Ctx:
             anchor = min(parts[0], c)  # a split target is flagged at its first cell (指标性质)
         return Field(
             self.sheet.ref(r, anchor), text if parts else raw, parse_value(text, role=role)
-        )  # type: ignore[arg-type]
+        )
 
-    def right_of(self, r: int, c: int, stop_labels: Iterable[str] = ()) -> int | None:
+    def right_of(self, r: int, c: int, stop_labels: Iterable[Iterable[str]] = ()) -> int | None:
         """Column of the first non-blank cell right of (r, c) that is not another label."""
         for cc, v in self.row(r):
             if cc <= c:
@@ -477,22 +488,19 @@ def _read_fund(ctx: _Ctx) -> FundBlock | None:
         blank_run = 0
         seen.add(kind)
         assert label_c is not None
-        label = ctx.text(r, label_c)
-        assert label is not None
-        block.rows.append(_fund_row(ctx, r, kind, label, cols))
+        block.rows.append(_fund_row(ctx, r, kind, ctx.text(r, label_c), cols))
     if not block.rows:
         # one unlabeled row of values under the header (市级 20 + 80 form): the total
-        r = next((rr for rr in range(hr + 1, hr + 3) if ctx.row(rr)), None)
-        if r is not None and any(
-            parse_number(sheet.value(r, cols[k])) is not None
+        vr = next((rr for rr in range(hr + 1, hr + 3) if ctx.row(rr)), None)
+        if vr is not None and any(
+            parse_number(sheet.value(vr, cols[k])) is not None
             for k in ("budget", "executed")
             if k in cols
         ):
-            label_c = min(cols.values())
-            merged = sheet.merged_at(r, 1)
+            # labelled by the block label merged down over it (预算执行情况(20分))
+            merged = sheet.merged_at(vr, 1)
             lr, lc = (merged.min_row, merged.min_col) if merged else (hr, 1)
-            label = ctx.text(lr, lc) or Field(sheet.ref(r, label_c), None, None)
-            block.rows.append(_fund_row(ctx, r, FUND_TOTAL, label, cols))
+            block.rows.append(_fund_row(ctx, vr, FUND_TOTAL, ctx.text(lr, lc), cols))
     if not block.rate_percent and any(
         r.rate is not None
         and isinstance(r.rate.raw, (int, float))
@@ -632,21 +640,20 @@ def _read_indicators(ctx: _Ctx, form: FormS, start: int, *, equal_split: bool = 
                 blocks.append((w2, []))  # 数量指标(20分): split equally among its 三级
         elif l1 is not None and l1.value:
             level2 = None if "level2" in cols else level2
-        name = ctx.text(r, name_c)
-        assert name is not None
+        name_f = ctx.text(r, name_c)
         target = ctx.value(r, cols.get("target"), "target", parts=parts)
         actual = ctx.value(r, cols.get("actual"), "actual")
         weight = ctx.number(r, cols.get("weight"))
         score = ctx.number(r, cols.get("score"))
-        if (name.value is None or not clean_name(name.value)) and target.blank and actual.blank:
+        if (name_f.value is None or not clean_name(name_f.value)) and target.blank and actual.blank:
             continue
-        if name.value is not None and is_leftover_row_text(name.value):
+        if name_f.value is not None and is_leftover_row_text(name_f.value):
             form.skipped_rows.append(r)
             continue
-        cleaned = clean_name(name.raw) if name.value else ""
+        cleaned = clean_name(name_f.raw) if name_f.value else ""
         ind = Indicator(
             row=r,
-            name=Field(name.ref, name.raw, cleaned or None),
+            name=Field(name_f.ref, name_f.raw, cleaned or None),
             target=target,
             actual=actual,
             level1=level1,
