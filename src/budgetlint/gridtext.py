@@ -1,0 +1,142 @@
+"""A plain-text notation for a sheet: rule examples and transcribed real forms.
+
+One line is one row, from row 1; cells are separated by ``|``, column A first.
+A blank line is a blank row; a line starting with ``#`` is a comment and is not
+a row.  In a cell:
+
+- ``>`` joins the cell to the merged range of its left neighbour, ``^`` to the
+  range of the cell above (together they must make rectangles);
+- a plain number (``969188.11``, ``10``, ``-3.5``, ``1,016,500.00``) is a number
+  cell shown with the decimals as written (number format ``0.00``,
+  ``#,##0.00``); ``'10`` forces text;
+- anything else is text, kept as written (``98%``, ``30 期``, ``—``);
+  ``\\|`` is a literal ``|`` and ``\\n`` a line break inside the cell.
+
+:func:`parse` gives a :class:`budgetlint.grid.Sheet`; :func:`to_text` writes a
+sheet back.  Pure Python: the documentation examples of the rules use it under
+Pyodide as well.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from budgetlint.grid import MergedRange, Sheet
+
+_NUMBER = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?$")
+_JOIN_LEFT, _JOIN_UP = ">", "^"
+
+
+class GridTextError(ValueError):
+    """A notation that does not describe a sheet; the message names the row and column."""
+
+
+@dataclass(frozen=True)
+class TextCell:
+    """One cell of the notation: its value and number format."""
+
+    value: str | int | float | None
+    number_format: str = "General"
+
+
+def parse_cell(text: str) -> TextCell:
+    """``'969188.11'`` -> 969188.11 with format ``0.00``; ``"'10"`` -> text ``10``."""
+    t = text.strip().replace("\\n", "\n").replace("\\|", "|")
+    if not t:
+        return TextCell(None)
+    if t.startswith("'"):
+        return TextCell(t[1:])
+    m = _NUMBER.match(t)
+    if not m:
+        return TextCell(t)
+    digits = t.replace(",", "")
+    decimals = len(m.group(1) or "")
+    grouped = "," in t
+    if decimals == 0:
+        fmt = "#,##0" if grouped else "General"
+        return TextCell(int(digits), fmt)
+    fmt = ("#,##0." if grouped else "0.") + "0" * decimals
+    return TextCell(float(digits), fmt)
+
+
+def _split(line: str) -> list[str]:
+    return re.split(r"(?<!\\)\|", line)
+
+
+def parse(text: str, name: str = "Sheet1") -> Sheet:
+    """The sheet a notation describes."""
+    sheet = Sheet(name)
+    rows: list[list[str]] = []
+    for line in text.splitlines():
+        if line.lstrip().startswith("#"):
+            continue
+        rows.append([] if not line.strip() else _split(line))
+    # strip trailing blank rows (a closing newline in a TOML string)
+    while rows and not rows[-1]:
+        rows.pop()
+    owner: dict[tuple[int, int], tuple[int, int]] = {}  # cell -> top-left of its range
+    for r, cells in enumerate(rows, start=1):
+        for c, raw in enumerate(cells, start=1):
+            s = raw.strip()
+            if s in (_JOIN_LEFT, _JOIN_UP):
+                src = (r, c - 1) if s == _JOIN_LEFT else (r - 1, c)
+                if src[0] < 1 or src[1] < 1 or src not in owner:
+                    raise GridTextError(f"row {r}, column {c}: '{s}' has no cell to join")
+                owner[(r, c)] = owner[src]
+                continue
+            owner[(r, c)] = (r, c)
+            cell = parse_cell(raw)
+            if cell.value is not None:
+                sheet.cells[(r, c)] = cell.value
+                if cell.number_format != "General":
+                    sheet.formats[(r, c)] = cell.number_format
+    groups: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for rc, top in owner.items():
+        groups.setdefault(top, []).append(rc)
+    for top, members in sorted(groups.items()):
+        if len(members) == 1:
+            continue
+        r0, c0 = min(m[0] for m in members), min(m[1] for m in members)
+        r1, c1 = max(m[0] for m in members), max(m[1] for m in members)
+        if (r0, c0) != top or len(members) != (r1 - r0 + 1) * (c1 - c0 + 1):
+            raise GridTextError(f"row {top[0]}, column {top[1]}: the merged cells are not a rectangle")
+        sheet.merged.append(MergedRange(r0, c0, r1, c1))
+    return sheet
+
+
+def to_text(sheet: Sheet) -> str:
+    """The notation of ``sheet`` (merges as ``>``/``^``; numbers with their format's decimals)."""
+    covered: dict[tuple[int, int], str] = {}
+    for mr in sheet.merged:
+        for r in range(mr.min_row, mr.max_row + 1):
+            for c in range(mr.min_col, mr.max_col + 1):
+                if (r, c) != (mr.min_row, mr.min_col):
+                    covered[(r, c)] = _JOIN_LEFT if c > mr.min_col else _JOIN_UP
+    max_row = max([r for r, _ in (*sheet.cells, *covered)], default=0)
+    lines = []
+    for r in range(1, max_row + 1):
+        cols = [c for rr, c in (*sheet.cells, *covered) if rr == r]
+        out = []
+        for c in range(1, max(cols, default=0) + 1):
+            if (r, c) in covered:
+                out.append(covered[(r, c)])
+                continue
+            v = sheet.cells.get((r, c))
+            out.append(_cell_text(v, sheet.number_format(r, c)))
+        lines.append(" | ".join(out).rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def _cell_text(v: object, fmt: str) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        s = str(v).replace("|", "\\|").replace("\n", "\\n")
+        if _NUMBER.match(s.strip()) or s.startswith("'") or s.strip() in (_JOIN_LEFT, _JOIN_UP):
+            return "'" + s
+        return s
+    m = re.search(r"\.(0+)", fmt)
+    d = len(m.group(1)) if m else 0
+    s = f"{v:,.{d}f}" if "," in fmt else f"{v:.{d}f}"
+    return s
