@@ -18,12 +18,26 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Field(Generic[T]):
-    """A value read from one cell.
+    """A value read from one cell, with what the cell prints.
 
-    ``raw`` is what the cell stores; ``value`` the parsed value (``None`` when
-    the cell is blank or says "not applicable"); ``decimals`` the number of
-    decimals the cell shows (for tolerances); ``as_text`` is true for a number
-    stored as text.
+    ``raw`` is what the cell stores; ``value`` the parsed value in the model's
+    units (``None`` when the cell is blank or says "not applicable"): 元 for
+    amounts, fractions for rates, points for weights and scores.
+
+    What the cell *prints* is decided once, by the reader, and carried here so
+    that every rule compares at the same precision:
+
+    - ``decimals``: the decimals shown, in the unit the cell shows
+      (``98.19%`` -> 2, ``0.98`` -> 2, ``96.92`` 万元 -> 2);
+    - ``scale``: shown units per model unit (100 for a percentage, 0.0001 for
+      an amount shown in 万元, else 1);
+    - ``sign``: ``%`` when the cell shows a percent sign (``98%``, a ``0.00%``
+      number format), ``""`` for ``98.19`` in a column headed (%);
+    - ``computed``: the value is the result of a computation a department
+      rounds (a rate, a fund score, a proportional indicator score, an amount
+      converted to 万元): it may carry hidden decimals; a typed value (a weight,
+      an amount in 元, a whole-number score) carries none;
+    - ``as_text``: a number stored as text; ``shown``: the cell as displayed.
     """
 
     ref: CellRef | None
@@ -32,10 +46,23 @@ class Field(Generic[T]):
     decimals: int | None = None
     as_text: bool = False
     shown: str | None = None  # the cell as displayed (number format applied), when known
+    scale: float = 1.0
+    sign: str = ""
+    computed: bool = False
 
     @property
     def cell(self) -> str:
         return self.ref.address if self.ref else ""
+
+    @property
+    def step(self) -> float:
+        """One unit of the last printed decimal, in model units (0.01 for ``0.98``, 0.0001 for ``98%``)."""
+        return 10.0 ** (-(self.decimals or 0)) / self.scale
+
+    def show(self, x: float, extra: int = 0) -> str:
+        """A model value as this cell prints it (``extra`` more decimals): 0.98195 -> ``0.98``."""
+        d = (self.decimals or 0) + extra
+        return f"{x * self.scale:.{d}f}{self.sign}"
 
     @property
     def text(self) -> str:
@@ -45,7 +72,7 @@ class Field(Generic[T]):
         if self.raw is None:
             return ""
         if isinstance(self.raw, float):
-            if self.decimals is not None:
+            if self.decimals is not None and self.scale == 1.0:
                 return f"{self.raw:.{self.decimals}f}"
             return repr(self.raw).removesuffix(".0") if self.raw.is_integer() else repr(self.raw)
         return str(self.raw).strip()

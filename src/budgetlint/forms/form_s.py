@@ -203,8 +203,22 @@ class _Ctx:
         val = None if _blank(raw) else str(raw).strip()
         return Field(self.sheet.ref(r, c), raw, val)
 
-    def number(self, r: int, c: int | None, kind: str = "plain") -> Field[float] | None:
-        """A number cell: kind 'amount' (to 元), 'rate' (to a fraction) or 'plain'."""
+    def number(
+        self,
+        r: int,
+        c: int | None,
+        kind: Literal["amount", "rate", "score", "plain"] = "plain",
+        *,
+        percent_column: bool = False,
+        computed: bool = False,
+    ) -> Field[float] | None:
+        """A number cell, with what it prints decided here once (see :class:`Field`).
+
+        ``kind``: 'amount' (to 元; shown in 万元 on a 万元 form), 'rate' (to a
+        fraction; ``percent_column`` for a column that holds 98.19 for 98.19 %),
+        'score' (an indicator score: computed when it prints decimals) or
+        'plain' (weights: typed).  ``computed`` marks a rate or fund score.
+        """
         if c is None:
             return None
         raw = self.sheet.value(r, c)
@@ -227,19 +241,38 @@ class _Ctx:
                 f"{float(raw) * 100:.{decimals}f}%" if fmt_percent else f"{float(raw):.{decimals}f}"
             )
         value = n.value
+        scale, sign = 1.0, ""
+        if n.percent or fmt_percent:
+            scale, sign = 100.0, "%"  # 98% as text, or 0.98 under a 0% number format
         if kind == "amount":
-            if n.unit == "万元":
-                value = n.yuan
-            elif self.amount_unit == "万元" and n.unit != "元":
-                value = n.value * 10000.0
-        elif kind == "rate" and not n.percent and not fmt_percent and abs(n.value) > 1.5:
-            # 98.19 in a (%) column (or in a rate column without (%)) is 98.19 %;
-            # a value up to 1.5 there is a fraction typed into it (1 = 100 %).
-            value = n.value / 100.0  # 98.19 in a (%) column
-            if shown is None:
-                shown = str(raw)
-            shown = shown if shown.endswith("%") else f"{shown}%"
-        return Field(ref, raw, value, decimals=decimals, as_text=n.as_text, shown=shown)
+            if n.unit == "万元" or (self.amount_unit == "万元" and n.unit != "元"):
+                value = n.yuan if n.unit == "万元" else n.value * 10000.0
+                scale = 0.0001
+                computed = True  # 万元 amounts are rounded conversions of 元
+        elif kind == "rate" and not n.percent and not fmt_percent:
+            if abs(n.value) > 1.5 or percent_column:
+                # 98.19 in a (%) column (or in a rate column without (%)) is 98.19 %;
+                # a value up to 1.5 in a (%) column is a fraction typed into it (1 = 100 %).
+                if abs(n.value) > 1.5:
+                    value = n.value / 100.0
+                else:
+                    decimals = max(decimals - 2, 0)
+                scale = 100.0
+                if shown is None:
+                    shown = str(raw)
+        elif kind == "score":
+            computed = decimals > 0
+        return Field(
+            ref,
+            raw,
+            value,
+            decimals=decimals,
+            as_text=n.as_text,
+            shown=shown,
+            scale=scale,
+            sign=sign,
+            computed=computed,
+        )
 
     def value(
         self,
@@ -464,6 +497,7 @@ def _read_fund(ctx: _Ctx) -> FundBlock | None:
     first_num = min(c for n, c in cols.items() if n in ("initial", "budget", "executed"))
     blank_run = 0
     seen: set[str] = set()
+    labelled: list[tuple[int, str, int]] = []  # (row, kind, label column)
     for r in range(hr + 1, sheet.max_row + 1):
         kind, label_c = None, None
         for c, v in ctx.row(r):
@@ -488,10 +522,18 @@ def _read_fund(ctx: _Ctx) -> FundBlock | None:
         blank_run = 0
         seen.add(kind)
         assert label_c is not None
-        block.rows.append(_fund_row(ctx, r, kind, ctx.text(r, label_c), cols))
+        labelled.append((r, kind, label_c))
+    if not block.rate_percent and "rate" in cols:
+        block.rate_percent = _percent_column(ctx, [r for r, _, _ in labelled], cols["rate"])
+    for r, kind, label_c in labelled:
+        block.rows.append(
+            _fund_row(ctx, r, kind, ctx.text(r, label_c), cols, block.rate_percent)
+        )
     if not block.rows:
         # one unlabeled row of values under the header (市级 20 + 80 form): the total
         vr = next((rr for rr in range(hr + 1, hr + 3) if ctx.row(rr)), None)
+        if vr is not None and not block.rate_percent and "rate" in cols:
+            block.rate_percent = _percent_column(ctx, [vr], cols["rate"])
         if vr is not None and any(
             parse_number(sheet.value(vr, cols[k])) is not None
             for k in ("budget", "executed")
@@ -500,20 +542,30 @@ def _read_fund(ctx: _Ctx) -> FundBlock | None:
             # labelled by the block label merged down over it (预算执行情况(20分))
             merged = sheet.merged_at(vr, 1)
             lr, lc = (merged.min_row, merged.min_col) if merged else (hr, 1)
-            block.rows.append(_fund_row(ctx, vr, FUND_TOTAL, ctx.text(lr, lc), cols))
-    if not block.rate_percent and any(
-        r.rate is not None
-        and isinstance(r.rate.raw, (int, float))
-        and not isinstance(r.rate.raw, bool)
-        and abs(float(r.rate.raw)) > 1.5
-        and "%" not in ctx.sheet.number_format(r.rate.ref.row, r.rate.ref.col)  # type: ignore[union-attr]
-        for r in block.rows
-    ):
-        block.rate_percent = True  # 98.19 for 98.19 % although the header has no (%)
+            block.rows.append(
+                _fund_row(ctx, vr, FUND_TOTAL, ctx.text(lr, lc), cols, block.rate_percent)
+            )
     return block if block.rows else None
 
 
-def _fund_row(ctx: _Ctx, r: int, kind: str, label: Field[str], cols: dict[str, int]) -> FundRow:
+def _percent_column(ctx: _Ctx, rows: list[int], col: int) -> bool:
+    """A rate column without (%) in its header that holds 98.19 for 98.19 % (a value above 1.5)."""
+    for r in rows:
+        raw = ctx.sheet.value(r, col)
+        if isinstance(raw, (int, float)) and not isinstance(raw, bool) and abs(float(raw)) > 1.5:
+            if "%" not in ctx.sheet.number_format(r, col):
+                return True
+    return False
+
+
+def _fund_row(
+    ctx: _Ctx,
+    r: int,
+    kind: str,
+    label: Field[str],
+    cols: dict[str, int],
+    percent_column: bool = False,
+) -> FundRow:
     """One fund row's cells, by the columns the header mapped."""
     return FundRow(
         kind=kind,
@@ -522,8 +574,10 @@ def _fund_row(ctx: _Ctx, r: int, kind: str, label: Field[str], cols: dict[str, i
         budget=ctx.number(r, cols.get("budget"), "amount"),
         executed=ctx.number(r, cols.get("executed"), "amount"),
         weight=ctx.number(r, cols.get("weight")),
-        rate=ctx.number(r, cols.get("rate"), "rate"),
-        score=ctx.number(r, cols.get("score")),
+        rate=ctx.number(
+            r, cols.get("rate"), "rate", percent_column=percent_column, computed=True
+        ),
+        score=ctx.number(r, cols.get("score"), computed=True),
         reason=ctx.text(r, cols.get("reason")),
     )
 
@@ -597,7 +651,7 @@ def _read_indicators(ctx: _Ctx, form: FormS, start: int, *, equal_split: bool = 
                     form.total_weight = Field(
                         sheet.ref(r, total_c), sheet.value(r, total_c), label_w
                     )
-            form.total_score = ctx.number(r, cols.get("score"))
+            form.total_score = ctx.number(r, cols.get("score"), "score")
             break
         text_label = next((c for c, k in keys if c <= name_c and k in TEXT_LABELS), None)
         if text_label is not None:
@@ -644,7 +698,7 @@ def _read_indicators(ctx: _Ctx, form: FormS, start: int, *, equal_split: bool = 
         target = ctx.value(r, cols.get("target"), "target", parts=parts)
         actual = ctx.value(r, cols.get("actual"), "actual")
         weight = ctx.number(r, cols.get("weight"))
-        score = ctx.number(r, cols.get("score"))
+        score = ctx.number(r, cols.get("score"), "score")
         if (name_f.value is None or not clean_name(name_f.value)) and target.blank and actual.blank:
             continue
         if name_f.value is not None and is_leftover_row_text(name_f.value):
