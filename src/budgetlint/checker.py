@@ -12,11 +12,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from budgetlint.findings import Finding, Severity
+from budgetlint.findings import Finding
 from budgetlint.forms.form_s import read_sheet
 from budgetlint.grid import Grid, parse_address
-from budgetlint.model import SheetRead
-from budgetlint.results import BatchResult, FileResult
+from budgetlint.model import FormS, SheetRead
+from budgetlint.results import RULE_FAILED, BatchResult, FileResult, RuleFailure
 from budgetlint.rules import all_rules
 from budgetlint.rules.base import RuleContext
 from budgetlint.settings import Settings
@@ -44,28 +44,41 @@ def check_grid(grid: Grid, settings: Settings | None = None) -> FileResult:
         ctx = RuleContext(settings=settings, family=read.form.family, file=grid.path)
         params = ctx.params
         found: list[Finding] = []
+        failures: list[RuleFailure] = []
         for rule in rules:
             if rule.scored_only and not params.scored:
                 continue
             try:
                 found.extend(rule.run(read.form, ctx))
             except Exception as e:  # a rule bug must not lose the other findings
-                log.exception("rule %s failed on %s!%s", rule.code, grid.path, sheet.name)
-                found.append(
-                    Finding(
-                        code="X001",
-                        severity=Severity.WARNING,
-                        sheet=sheet.name,
-                        cell="",
-                        message=f"规则 {rule.code} 执行出错，本表部分检查未完成（{type(e).__name__}: {e}）",
+                log.info("rule %s failed on %s!%s", rule.code, grid.path, sheet.name, exc_info=True)
+                found.extend(ctx._drain())  # what it reported before failing
+                failures.append(
+                    RuleFailure(
+                        code=rule.code,
                         file=grid.path,
-                        family=read.form.family,
+                        sheet=sheet.name,
+                        cell=_form_start(read.form),
+                        error=f"{type(e).__name__}: {e}",
                     )
                 )
         result.findings.extend(_mark_explained(_dedupe(found), sheet.notes, settings))
+        # A failure is never "explained" by a note, and only an explicit ignore hides it.
+        result.rule_failures.extend(failures)
+        if not any(RULE_FAILED.startswith(c) for c in settings.ignore):
+            result.findings.extend(rf.finding(read.form.family) for rf in failures)
     position = {s.name: i for i, s in enumerate(grid.sheets)}
     result.findings.sort(key=lambda f: _order(position, f))
     return result
+
+
+def _form_start(form: FormS) -> str:
+    """The first cell of the form: the earliest of its title, project and fund header."""
+    refs = [f.ref for f in (form.title, form.project) if f is not None and f.ref is not None]
+    if form.fund is not None and form.fund.header is not None:
+        refs.append(form.fund.header)
+    first = min(refs, key=lambda r: (r.row, r.col), default=None)
+    return first.address if first is not None else ""
 
 
 def _order(position: dict[str, int], f: Finding) -> tuple[int, int, int, str]:

@@ -1,8 +1,10 @@
 """Command line: ``budgetlint check | clear | rules | inspect``.
 
 Exit codes of ``check``: 0 when nothing at the ``--fail-on`` level, 1 when
-findings at it, 2 for usage errors or unreadable input (the other files are
-still checked, and annotated when asked).
+findings at it, 2 for usage errors (an unknown rule code, a bad setting),
+unreadable input (the other files are still checked, and annotated when asked)
+or a rule that raised on a form (whatever ``--fail-on`` says: that form was not
+fully checked).
 """
 
 from __future__ import annotations
@@ -14,70 +16,131 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from budgetlint import __version__
 from budgetlint.families import family_name
 from budgetlint.findings import Finding, Severity
 from budgetlint.results import BatchResult, FileResult
-from budgetlint.settings import Settings, SettingsError
+from budgetlint.settings import Settings, SettingsError, codes_text, known_codes, unknown_codes
+
+if TYPE_CHECKING:
+    from budgetlint.rules import Rule
 
 log = logging.getLogger("budgetlint")
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help with the headings in Chinese."""
+
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
+def _help(p: argparse.ArgumentParser) -> None:
+    """Chinese -h/--help and group titles (the parser is made with add_help=False)."""
+    p._positionals.title = "位置参数"
+    p._optionals.title = "选项"
+    p.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="budgetlint",
         description="预算绩效表复核：读取自评表，重算执行率和得分，标出不一致的单元格。",
+        add_help=False,
+        formatter_class=_Formatter,
     )
-    p.add_argument("--version", action="version", version=f"budgetlint {__version__}")
-    p.add_argument("-v", "--verbose", action="store_true", help="log details (English) to stderr")
-    sub = p.add_subparsers(dest="command", required=True)
+    _help(p)
+    p.add_argument(
+        "--version", action="version", version=f"budgetlint {__version__}", help="显示版本号并退出"
+    )
+    p.add_argument(
+        "-v", "--verbose", action="store_true", help="在标准错误输出详细日志（英文），便于排查问题"
+    )
+    sub = p.add_subparsers(dest="command", required=True, title="命令")
 
-    c = sub.add_parser("check", help="检查工作簿（文件或文件夹）")
-    c.add_argument("paths", nargs="+", help=".xlsx/.xlsm files or folders")
-    c.add_argument("--format", choices=("text", "json"), default="text")
+    c = sub.add_parser(
+        "check",
+        help="检查工作簿（文件或文件夹）",
+        description="检查工作簿：退出码 0 无问题，1 有达到 --fail-on 级别的问题，"
+        "2 用法或配置错误、文件无法读取或规则执行出错。",
+        add_help=False,
+        formatter_class=_Formatter,
+    )
+    _help(c)
+    c.add_argument("paths", nargs="+", metavar="PATH", help=".xlsx/.xlsm 文件或文件夹")
+    c.add_argument(
+        "--format", choices=("text", "json"), default="text", help="输出格式（默认 text）"
+    )
     c.add_argument(
         "--select",
         action="append",
         default=[],
         metavar="CODE",
-        help="only these rules (code or prefix)",
+        help="只运行这些规则（代码或前缀，如 S203、S2；可重复）",
     )
     c.add_argument(
         "--ignore",
         action="append",
         default=[],
         metavar="CODE",
-        help="skip these rules (code or prefix)",
-    )
-    c.add_argument("--fail-on", choices=("error", "warning", "note", "never"), default="error")
-    c.add_argument("--config", help="budgetlint.toml or pyproject.toml with [tool.budgetlint]")
-    c.add_argument(
-        "--annotate", metavar="OUTDIR", help="write an annotated copy of each input into OUTDIR"
+        help="跳过这些规则（代码或前缀；可重复）",
     )
     c.add_argument(
-        "--in-place", action="store_true", help="annotate the inputs themselves (after a backup)"
+        "--fail-on",
+        choices=("error", "warning", "note", "never"),
+        default="error",
+        help="发现该级别及以上的问题时退出码为 1（默认 error；never 表示从不）",
     )
     c.add_argument(
-        "--report", metavar="FILE", help="one report for the batch: .json, .html or .xlsx"
+        "--config",
+        metavar="FILE",
+        help="配置文件：budgetlint.toml，或含 [tool.budgetlint] 的 pyproject.toml",
     )
-    c.add_argument("-q", "--quiet", action="store_true", help="only the summary line")
+    c.add_argument("--annotate", metavar="OUTDIR", help="把每个输入的标注副本写入 OUTDIR")
+    c.add_argument("--in-place", action="store_true", help="直接标注输入文件（先写备份）")
+    c.add_argument("--report", metavar="FILE", help="为整批文件写一份报告：.json、.html 或 .xlsx")
+    c.add_argument("-q", "--quiet", action="store_true", help="只输出汇总行")
 
-    cl = sub.add_parser("clear", help="清除 budgetlint 添加的标注")
-    cl.add_argument("paths", nargs="+")
-    cl.add_argument(
-        "--output", metavar="OUTDIR", help="write cleared copies here instead of in place"
+    cl = sub.add_parser(
+        "clear",
+        help="清除 budgetlint 添加的标注",
+        description="清除 budgetlint 添加的标注，恢复原来的内容。",
+        add_help=False,
+        formatter_class=_Formatter,
+    )
+    _help(cl)
+    cl.add_argument("paths", nargs="+", metavar="PATH", help="已标注的 .xlsx/.xlsm 文件或文件夹")
+    cl.add_argument("--output", metavar="OUTDIR", help="把清除后的副本写入 OUTDIR，不改动原文件")
+
+    r = sub.add_parser(
+        "rules",
+        help="列出全部规则，或显示指定规则的说明",
+        description="不带代码时列出全部规则及其说明；带代码时只显示这些规则的说明页。",
+        add_help=False,
+        formatter_class=_Formatter,
+    )
+    _help(r)
+    r.add_argument("codes", nargs="*", metavar="CODE", help="规则代码，如 S203（可多个）")
+    r.add_argument(
+        "--format", choices=("text", "json"), default="text", help="输出格式（默认 text）"
     )
 
-    r = sub.add_parser("rules", help="列出全部规则")
-    r.add_argument("--format", choices=("text", "json"), default="text")
-
-    i = sub.add_parser("inspect", help="显示读取到的表格模型（版式、单元格地址）")
-    i.add_argument("path")
-    i.add_argument("--format", choices=("text", "json"), default="text")
+    i = sub.add_parser(
+        "inspect",
+        help="显示读取到的表格模型（版式、单元格地址）",
+        description="显示读取到的表格模型：每张表的版式和各项数值所在的单元格。",
+        add_help=False,
+        formatter_class=_Formatter,
+    )
+    _help(i)
+    i.add_argument("path", metavar="PATH", help=".xlsx/.xlsm 文件")
+    i.add_argument(
+        "--format", choices=("text", "json"), default="text", help="输出格式（默认 text）"
+    )
     return p
 
 
@@ -122,6 +185,16 @@ def _check(args: argparse.Namespace) -> int:
     if args.annotate and args.in_place:
         print("budgetlint: --annotate 与 --in-place 不能同时使用", file=sys.stderr)
         return EXIT_USAGE
+    bad = [
+        f"{opt} 中的规则代码未知：{codes_text(unknown)}"
+        for opt, codes in (("--select", args.select), ("--ignore", args.ignore))
+        if (unknown := unknown_codes(codes))
+    ]
+    if bad:
+        print(
+            f"budgetlint: {'；'.join(bad)}；已知代码：{codes_text(known_codes())}", file=sys.stderr
+        )
+        return EXIT_USAGE
     settings = Settings.load(args.config)
     settings.select = [*settings.select, *args.select]
     settings.ignore = [*settings.ignore, *args.ignore]
@@ -149,7 +222,9 @@ def _check(args: argparse.Namespace) -> int:
         _print_text(batch, sys.stdout, quiet=args.quiet)
     for fr in batch.errors:
         print(f"budgetlint: {fr.error}", file=sys.stderr)
-    if batch.errors or annotate_failed:
+    for rf in batch.rule_failures:
+        print(f"budgetlint: {rf.message}", file=sys.stderr)
+    if batch.errors or annotate_failed or batch.rule_failures:
         return EXIT_USAGE
     return _exit_for(batch, args.fail_on)
 
@@ -218,6 +293,9 @@ def _print_text(batch: BatchResult, out: TextIO, *, quiet: bool = False) -> None
         line += f"，已说明 {explained}"
     if unreadable:
         line += f"；{unreadable} 个文件无法读取"
+    failed = len(batch.rule_failures)
+    if failed:
+        line += f"；规则执行出错 {failed} 次，相关表未检查完整"
     print(line, file=out)
 
 
@@ -283,9 +361,22 @@ def _clear(args: argparse.Namespace) -> int:
 
 
 def _rules(args: argparse.Namespace) -> int:
-    from budgetlint.rules import all_rules
+    from budgetlint.results import INTERNAL_CODES
+    from budgetlint.rules import REGISTRY, all_rules
+    from budgetlint.rules.docs import render_page
 
-    rules = all_rules()
+    if args.codes:
+        unknown = [c for c in args.codes if c not in REGISTRY and c not in INTERNAL_CODES]
+        if unknown:
+            print(
+                f"budgetlint: 未知的规则代码：{codes_text(unknown)}；"
+                f"已知代码：{codes_text(known_codes())}",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+        rules = [REGISTRY[c] if c in REGISTRY else _internal_rule(c) for c in args.codes]
+    else:
+        rules = all_rules()
     if args.format == "json":
         print(
             json.dumps(
@@ -305,12 +396,17 @@ def _rules(args: argparse.Namespace) -> int:
             )
         )
         return EXIT_OK
-    for r in rules:
-        print(f"{r.code}  {r.severity.value:<7}  {r.name}  {r.title}")
-        for line in r.doc.splitlines():
-            print(f"    {line}".rstrip())
-        print()
+    print("\n".join(render_page(r) for r in rules), end="")
     return EXIT_OK
+
+
+def _internal_rule(code: str) -> Rule:
+    """An X code as a Rule, for its documentation page (it never runs)."""
+    from budgetlint.results import INTERNAL_CODES
+    from budgetlint.rules import Rule
+
+    name, title, doc = INTERNAL_CODES[code]
+    return Rule(code, name, Severity.ERROR, title, doc, func=lambda form, ctx: None)
 
 
 def _inspect(args: argparse.Namespace) -> int:

@@ -9,6 +9,60 @@ from budgetlint.findings import Finding, Severity
 from budgetlint.grid import Grid
 from budgetlint.model import SheetRead
 
+#: Codes budgetlint reports about itself, not about the form: {code: (name, title, doc)}.
+#: They are known codes for ``select``/``ignore`` and ``budgetlint rules CODE``.
+INTERNAL_CODES: dict[str, tuple[str, str, str]] = {
+    "X001": (
+        "rule-failed",
+        "规则执行出错",
+        "A rule raised an exception on a form: its checks of that form are missing.\n"
+        "\n"
+        "The finding is an error on the first cell of the form, naming the rule and\n"
+        "the exception; the other rules' findings are kept. `budgetlint check` then\n"
+        "exits 2 whatever `--fail-on` says, and prints one line per failure to\n"
+        "stderr, so a bug in budgetlint never lets a form pass unchecked.\n"
+        '`ignore = ["X001"]` hides the finding, not the exit code.\n'
+        "\n"
+        "Please report it with the workbook (or the sheet) and `budgetlint -v check …`.",
+    ),
+}
+RULE_FAILED = "X001"
+
+
+@dataclass(frozen=True)
+class RuleFailure:
+    """A rule that raised on one sheet: its checks of that form did not run to the end."""
+
+    code: str  # the rule's code
+    file: str
+    sheet: str
+    cell: str  # the first cell of the form ('' when the reader gave none)
+    error: str  # "ZeroDivisionError: division by zero"
+
+    @property
+    def where(self) -> str:
+        """``file!sheet!cell`` (without the parts that are unknown)."""
+        return "!".join(p for p in (self.file, self.sheet, self.cell) if p)
+
+    @property
+    def message(self) -> str:
+        """The line ``budgetlint check`` prints to stderr (after ``budgetlint: ``)."""
+        return f"规则 {self.code} 在 {self.where} 执行出错（{self.error}）"
+
+    def finding(self, family: str | None = None) -> Finding:
+        """The X001 finding that shows the failure among the form's findings."""
+        at = "!".join(p for p in (self.sheet, self.cell) if p)
+        return Finding(
+            code=RULE_FAILED,
+            severity=Severity.ERROR,
+            sheet=self.sheet,
+            cell=self.cell,
+            message=f"规则 {self.code} 在 {at} 执行出错，本表的该项检查未完成（{self.error}）",
+            file=self.file,
+            family=family,
+            extra={"rule": self.code, "error": self.error},
+        )
+
 
 @dataclass
 class FileResult:
@@ -16,6 +70,8 @@ class FileResult:
 
     ``error`` is set (and ``grid`` is None) when the file could not be read; the
     message names the file and, where known, the sheet and cell.
+    ``rule_failures`` lists the rules that raised on a form of the file (each
+    also shown as an X001 finding unless X001 is ignored).
     """
 
     path: str
@@ -23,6 +79,7 @@ class FileResult:
     sheets: list[SheetRead] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None
+    rule_failures: list[RuleFailure] = field(default_factory=list)
 
     @property
     def active(self) -> list[Finding]:
@@ -55,3 +112,7 @@ class BatchResult:
     @property
     def errors(self) -> list[FileResult]:
         return [fr for fr in self.files if fr.error]
+
+    @property
+    def rule_failures(self) -> list[RuleFailure]:
+        return [rf for fr in self.files for rf in fr.rule_failures]

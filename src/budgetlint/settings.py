@@ -2,18 +2,30 @@
 
 Read from ``budgetlint.toml`` (top level) or the ``[tool.budgetlint]`` table of
 ``pyproject.toml``, found in the current folder or its parents, or named with
-``--config``.  Every key is optional; the defaults are documented below and
-printed by ``budgetlint rules --settings``.
+``--config``.  Every key is optional; the defaults are documented below.
+Every key is type-checked when the file is read: a bad value raises
+:class:`SettingsError` naming the file and the key, so a check never runs (and
+passes) with settings that are not what the user meant.
 """
 
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field, fields
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from budgetlint.params import FamilyParams
+from budgetlint.params import (
+    FamilyParams,
+    ParamError,
+    describe,
+    number_in,
+    string,
+    string_list,
+    table,
+    toml_text,
+)
 
 DEFAULT_GRADES: tuple[tuple[float, str], ...] = (
     (90.0, "优秀"),
@@ -82,38 +94,19 @@ class Settings:
         return not self.select or any(code.startswith(s) for s in self.select)
 
     @classmethod
-    def from_mapping(cls, data: dict[str, Any], source: str = "") -> Settings:
-        known = {f.name for f in fields(cls)} - {"source"}
-        unknown = set(data) - known
-        if unknown:
-            raise SettingsError(
-                f"{source or 'settings'}: unknown key(s) {', '.join(sorted(unknown))}"
-            )
-        kw: dict[str, Any] = dict(data)
-        if "grades" in kw:
-            g = kw["grades"]
-            if g == "national":
-                kw["grades"] = NATIONAL_GRADES
-            elif g == "default":
-                kw["grades"] = DEFAULT_GRADES
-            else:
-                try:
-                    kw["grades"] = tuple(sorted(((float(lo), str(n)) for lo, n in g), reverse=True))
-                except (TypeError, ValueError) as e:
-                    raise SettingsError(
-                        f"{source}: grades must be 'default', 'national' or [[min, name], …]"
-                    ) from e
-        s = cls(**kw, source=source)
-        from budgetlint.families import FAMILIES
+    def from_mapping(cls, data: dict[str, Any], source: str = "", key_prefix: str = "") -> Settings:
+        """Settings from a TOML table, every key type-checked.
 
-        for fam, over in s.families.items():
-            if fam not in FAMILIES:
-                raise SettingsError(f"{source}: unknown family '{fam}' in families")
-            try:
-                FAMILIES[fam].params.with_overrides(over)
-            except (ValueError, TypeError) as e:
-                raise SettingsError(f"{source}: families.{fam}: {e}") from e
-        return s
+        A bad key raises :class:`SettingsError` naming ``source`` (the file) and
+        the key (after ``key_prefix``, e.g. ``tool.budgetlint.``)::
+
+            budgetlint.toml: rounding_units 应为数字，实际为字符串 "0.5"
+        """
+        where = source or "设置"
+        try:
+            return cls(**_check_mapping(data, key_prefix), source=source)
+        except ParamError as e:
+            raise SettingsError(f"{where}: {e}") from e
 
     @classmethod
     def load(cls, path: str | Path | None = None, start: str | Path | None = None) -> Settings:
@@ -137,13 +130,121 @@ class Settings:
         """Settings from ``p``; None for a pyproject.toml without [tool.budgetlint] (unless required)."""
         try:
             data = tomllib.loads(p.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as e:
-            raise SettingsError(f"{p}: {e}") from e
+        except OSError as e:
+            raise SettingsError(f"{p}: 无法读取（{e.strerror or e}）") from e
+        except UnicodeDecodeError as e:
+            raise SettingsError(f"{p}: 不是 UTF-8 编码的文本（{e.reason}）") from e
+        except tomllib.TOMLDecodeError as e:
+            raise SettingsError(f"{p}: 不是有效的 TOML（{e}）") from e
         if p.name == "pyproject.toml":
-            table = data.get("tool", {}).get("budgetlint")
+            tool = data.get("tool")
+            table = tool.get("budgetlint") if isinstance(tool, dict) else None
             if table is None:
                 if required:
-                    raise SettingsError(f"{p}: no [tool.budgetlint] table")
+                    raise SettingsError(f"{p}: 没有 [tool.budgetlint] 表")
                 return None
-            return cls.from_mapping(table, str(p))
+            if not isinstance(table, dict):
+                raise SettingsError(f"{p}: tool.budgetlint 应为表，实际为{describe(table)}")
+            return cls.from_mapping(table, str(p), key_prefix="tool.budgetlint.")
         return cls.from_mapping(data, str(p))
+
+
+# --- checking ----------------------------------------------------------------------------
+
+
+def _check_mapping(data: object, prefix: str) -> dict[str, Any]:
+    """The keyword arguments of :class:`Settings` from a TOML table; ParamError when bad."""
+    data = table(prefix.rstrip(".") or "设置", data)
+    checks = _CHECKS
+    unknown = [k for k in data if k not in checks]
+    if unknown:
+        known = "、".join(checks)
+        raise ParamError(
+            "、".join(f"{prefix}{k}" for k in unknown), f"不是设置项（可用的设置项：{known}）"
+        )
+    return {k: checks[k](f"{prefix}{k}", v) for k, v in data.items()}
+
+
+def _grades(key: str, value: object) -> tuple[tuple[float, str], ...]:
+    """Grades: "default", "national" or [[minimum score, grade], …]."""
+    if isinstance(value, str):
+        name = string(key, value, choices=tuple(GRADE_SCALES))
+        return GRADE_SCALES[name]
+    if not isinstance(value, list) or not value:
+        raise ParamError(
+            key,
+            f'应为 "default"、"national" 或 [[最低分, 等级], …]，实际为{describe(value)}',
+        )
+    bands: list[tuple[float, str]] = []
+    for i, band in enumerate(value):
+        k = f"{key}[{i}]"
+        if not isinstance(band, list) or len(band) != 2:
+            raise ParamError(k, f"应为 [最低分, 等级]，实际为{describe(band)}")
+        low = number_in(f"{k}[0]", band[0], lambda x: 0 <= x <= 100, "[0, 100]")
+        bands.append((low, string(f"{k}[1]", band[1], nonempty=True)))
+    lows = [low for low, _ in bands]
+    if len(set(lows)) != len(lows):
+        dup = next(x for x in lows if lows.count(x) > 1)
+        raise ParamError(key, f"中最低分 {dup:g} 出现了不止一次")
+    return tuple(sorted(bands, reverse=True))
+
+
+def _codes(key: str, value: object) -> list[str]:
+    codes = string_list(key, value)
+    bad = unknown_codes(codes)
+    if bad:
+        raise ParamError(
+            key, f"中的规则代码未知：{codes_text(bad)}；已知代码：{codes_text(known_codes())}"
+        )
+    return codes
+
+
+def _families(key: str, value: object) -> dict[str, dict[str, Any]]:
+    from budgetlint.families import FAMILIES
+
+    out: dict[str, dict[str, Any]] = {}
+    for fam, over in table(key, value).items():
+        if fam not in FAMILIES:
+            known = "、".join(FAMILIES)
+            raise ParamError(f"{key}.{fam}", f"不是已知的版式（可用的版式：{known}）")
+        out[fam] = FamilyParams.check_overrides(over, where=f"{key}.{fam}.")
+    return out
+
+
+GRADE_SCALES: dict[str, tuple[tuple[float, str], ...]] = {
+    "default": DEFAULT_GRADES,
+    "national": NATIONAL_GRADES,
+}
+
+
+#: One checker per Settings field (``source`` is not a key of the file).
+_CHECKS: dict[str, Callable[[str, object], Any]] = {
+    "rounding_units": lambda k, v: number_in(k, v, lambda x: 0 < x <= 1, "(0, 1]"),
+    "over_achievement_ratio": lambda k, v: number_in(k, v, lambda x: x >= 1, "[1, +∞)"),
+    "max_rate": lambda k, v: number_in(k, v, lambda x: x > 0, "(0, +∞)"),
+    "grades": _grades,
+    "cost_tolerance": lambda k, v: number_in(k, v, lambda x: x >= 0, "[0, +∞)"),
+    "select": _codes,
+    "ignore": _codes,
+    "explained_marker": lambda k, v: string(k, v, nonempty=True),
+    "families": _families,
+}
+
+
+def known_codes() -> list[str]:
+    """Every code ``select``/``ignore`` may name: the registered rules and the X codes."""
+    from budgetlint.results import INTERNAL_CODES
+    from budgetlint.rules import all_rules
+
+    return sorted({r.code for r in all_rules()} | set(INTERNAL_CODES))
+
+
+def unknown_codes(codes: Iterable[str]) -> list[str]:
+    """The codes (or prefixes) in ``codes`` that match no known code; a blank one never does."""
+    known = known_codes()
+    return [c for c in codes if not c or not any(k.startswith(c) for k in known)]
+
+
+def codes_text(codes: Iterable[str]) -> str:
+    """Codes joined for a message; a blank or spaced one is quoted so it shows."""
+    return "、".join(c if c and c == c.strip() and " " not in c else toml_text(c) for c in codes)
