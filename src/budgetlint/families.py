@@ -26,6 +26,9 @@ class Family:
     label of the sheet (a label matches a group when its key contains one of the
     group's texts).  ``excludes``: labels whose presence rules the family out.
     Families are tried in table order, most specific first.
+    ``supported`` is false for a layout the reader knows by its labels but does not
+    read yet: such a sheet is reported as 版式未识别 (with the labels it saw), never
+    half-read into the model of another family.
     """
 
     key: str
@@ -34,9 +37,73 @@ class Family:
     excludes: tuple[str, ...] = ()
     params: FamilyParams = field(default_factory=FamilyParams)
     description: str = ""
+    supported: bool = True
 
 
 FAMILY_LIST: tuple[Family, ...] = (
+    # --- layouts of FORMS.md "More layouts on public pages" -----------------------
+    Family(
+        "chongqing",
+        "部门整体绩效自评表（重庆）",
+        markers=(("执行率权重", "执行率得分"), ("指标权重", "指标得分")),
+        description="重庆部门整体绩效自评表：自评总分(分)在表头；部门预算执行情况：年初预算数·全年(调整)预算数·"
+        "全年执行数·执行率(%)·执行率权重·执行率得分；指标名称·计量单位·指标性质(定量/定性)·年初指标值·"
+        "调整指标值·全年完成值·得分系数(%)·指标权重(分)·指标得分(分)·是否核心指标（无一级/二级列）。",
+    ),
+    Family(
+        "ningxia",
+        "部门项目支出绩效自评表（宁夏银川）",
+        markers=(("财政审核评分",),),
+        params=FamilyParams(
+            fund_weight=0.0,
+            level1_weights={"项目决策": 10.0, "项目管理": 25.0, "项目产出": 30.0, "项目效益": 35.0},
+        ),
+        description="银川市本级部门项目支出绩效自评表：表头自评得分与财政审核评分（后者是财政的复核，不读作得分）；"
+        "项目资金：年初预算数·调整预算数(A)·全年执行数(B)·执行率(B/A)，无资金分值（预算执行率是项目管理下的指标）；"
+        "一级 项目决策(10分)/项目管理(25分)/项目产出(30分)/项目效益(35分)，二级带分值；分值·指标值(A)·全年实际值(B)·得分。",
+    ),
+    Family(
+        "beijing2016",
+        "项目支出绩效自评表（北京 2016）",
+        markers=(("得分计算方法",), ("全年实际值", "全年执行数")),
+        description="北京2016年项目支出绩效自评表：主管部门及代码；项目资金：年初预算数(A)·全年执行数(B)·分值(10分)·"
+        "执行率(B/A)·得分·得分计算方法（执行率以年初预算数为分母）；指标：分值在年度指标值(A)之前，"
+        "全年实际值(B)，每行一列得分计算方法（文字，不读）。",
+    ),
+    Family(
+        "xinjiang",
+        "项目支出绩效自评表（新疆阜康）",
+        markers=(("指标分值权重",), ("指标实际完成值", "指标赋分规则", "佐证资料")),
+        description="阜康市项目支出绩效自评表：资金来源表头，分值权重；指标值·指标值设置依据·上年完成值·指标分值权重·"
+        "指标赋分规则·佐证资料·指标实际完成值·完成率·指标得分·偏差原因分析及改进措施（设置依据、上年值、赋分规则、"
+        "佐证资料、完成率不读）。",
+    ),
+    Family(
+        "hubei",
+        "财政预算支出项目绩效目标自评表（湖北）",
+        markers=(("复核分",),),
+        supported=False,
+        description="湖北（广水、随州）：自评总分在表头；项目决策2分/项目管理13分在一张评价内容·分值·自评分·复核分·"
+        "评价标准及依据表里，项目绩效85分在另一张年初指标值·年终完成值·自评分·复核分·评价标准表里。"
+        "两张表的合并尚未实现：报告为版式未识别。",
+    ),
+    Family(
+        "hebei",
+        "预算项目绩效自评表（河北）",
+        markers=(("单项指标折算得分", "单项指标得分", "权重占比", "单项指标完成情况"),),
+        supported=False,
+        description="河北（成安县）：一、基本情况……四、年度绩效指标完成情况；预期指标值分为符号·值·单位(文字描述)；"
+        "单项指标得分·权重占比(%)·单项指标折算得分。页面未能读到，报告为版式未识别。",
+    ),
+    Family(
+        "suzhou",
+        "市级财政支出项目绩效自评表（江苏苏州）",
+        markers=(("指标结余数", "当年使用上年结余", "投入目标", "结果目标"),),
+        supported=False,
+        description="苏州：当年使用上年结余、结转及当年调整预算数；指标结余数；子项名称 预算数/实际数；"
+        "类别 投入目标/产出目标/结果目标；权重·实际完成值·自评分。页面未能读到，报告为版式未识别。",
+    ),
+    # --- the families of FORMS.md "Form S as other provinces lay it out" -----------
     Family(
         "department",
         "部门整体支出绩效自评表",
@@ -98,9 +165,10 @@ FAMILY_LIST: tuple[Family, ...] = (
         "national",
         "项目支出绩效自评表（全国通用，元）",
         markers=(
-            ("项目资金", "资金情况", "预算资金"),
-            ("年度绩效指标", "绩效指标"),
-            ("年度指标值", "指标值"),
+            # a form without a fund block (稷山县项目支出绩效自评表) is known by its title
+            ("项目资金", "资金情况", "预算资金", "项目支出绩效自评表"),
+            ("年度绩效指标", "绩效指标", "三级指标", "二级指标"),
+            ("年度指标值", "指标值", "目标值"),
         ),
         description="财预〔2020〕10号全国通用表：项目资金（元）、年度总体目标、年度绩效指标、总分。",
     ),

@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from budgetlint.families import family_name
-from budgetlint.model import Field, FormS, FundRow, Indicator, SheetRead
+from budgetlint.model import Field, FormS, FundRow, Indicator, SheetRead, WeightGroup
 from budgetlint.values import Value
 
 _FUND_LABEL = {
@@ -65,8 +65,35 @@ def _indicator(i: Indicator) -> dict[str, Any]:
         "actual": field_dict(i.actual),
         "weight": field_dict(i.weight),
         "weight_source": i.weight_source,
+        "weight_label": field_dict(i.weight_label),
+        "weight_from": weight_from(i),
         "score": field_dict(i.score),
         "reason": field_dict(i.reason),
+    }
+
+
+def weight_from(i: Indicator) -> str:
+    """Where an indicator's weight came from, in words (分值栏 / 名称 / 等分 / 未列)."""
+    if i.weight_source == "equal":
+        label = i.weight_label.text if i.weight_label is not None else ""
+        cell = (
+            f"@{i.weight_label.cell}" if i.weight_label is not None and i.weight_label.cell else ""
+        )
+        return f"等分“{label}”{cell}的分值"
+    if i.weight_source == "name":
+        return f"指标名称中的分值@{i.name.cell}" if i.name.cell else "指标名称中的分值"
+    if i.weight_source == "unknown" or i.weight is None or i.weight.value is None:
+        return "表中未列分值（未知）"
+    return f"分值栏@{i.weight.cell}" if i.weight.cell else "分值栏"
+
+
+def _group(g: WeightGroup) -> dict[str, Any]:
+    return {
+        "label": field_dict(g.label),
+        "level": g.level,
+        "weight": field_dict(g.weight),
+        "members": [i.row for i in g.members],
+        "split": g.split,
     }
 
 
@@ -90,6 +117,7 @@ def form_dict(form: FormS) -> dict[str, Any]:
         },
         "level1_weights": {k: field_dict(v) for k, v in form.level1_weights.items()},
         "indicator_block_weight": field_dict(form.indicator_block_weight),
+        "weight_groups": [_group(g) for g in form.weight_groups],
         "indicators": [_indicator(i) for i in form.indicators],
         "total_weight": field_dict(form.total_weight),
         "total_score": field_dict(form.total_score),
@@ -153,13 +181,21 @@ def to_text(path: str, reads: list[SheetRead]) -> str:
                     f"{k} {v.value:g}" for k, v in f.level1_weights.items() if v.value is not None
                 )
             )
+        for g in f.weight_groups:
+            w = g.weight.value
+            out.append(
+                f"    分值标签：{g.name}@{g.label.cell}（{g.level}）{w:g} 分，含 {len(g.members)} 项"
+                + ("，按等分计" if g.split else "")
+                if w is not None
+                else f"    分值标签：{g.name}@{g.label.cell}（{g.level}）"
+            )
         out.append(f"    指标（{len(f.indicators)} 项）：")
         for i in f.indicators:
             kind = i.target.value.kind.value if isinstance(i.target.value, Value) else "?"
             lv = "/".join(x.value or "" for x in (i.level1, i.level2) if x is not None)
             out.append(
                 f"      {lv} {_c(i.name)} 目标 {_c(i.target)}[{kind}] 实际 {_c(i.actual)} "
-                f"分值 {_c(i.weight)} 得分 {_c(i.score)}"
+                f"分值 {_c(i.weight)}（{weight_from(i)}） 得分 {_c(i.score)}"
             )
         out.append(
             f"    总分：分值 {_c(f.total_weight)} 得分 {_c(f.total_score)}  等级 {_c(f.grade)}"

@@ -72,7 +72,7 @@ class Field(Generic[T]):
         if self.raw is None:
             return ""
         if isinstance(self.raw, float):
-            if self.decimals is not None and self.scale == 1.0:
+            if self.decimals is not None:
                 return f"{self.raw:.{self.decimals}f}"
             return repr(self.raw).removesuffix(".0") if self.raw.is_integer() else repr(self.raw)
         return str(self.raw).strip()
@@ -150,12 +150,40 @@ class Indicator:
     weight: Field[float] | None = None
     score: Field[float] | None = None
     reason: Field[str] | None = None  # 偏差原因分析及改进措施
-    weight_source: str = "cell"  # cell | label (weight from a block label) | equal (equal shares)
+    #: Where the weight came from: "cell" (a 分值/权重 cell), "name" (``(10分)`` in the
+    #: indicator's own name), "equal" (an equal share of ``weight_label``'s weight) or
+    #: "unknown" (the form prints no weight for it: ``weight`` is None).
+    weight_source: str = "cell"
     direction: str | None = None  # 正向 / 反向 where the form states it
+    #: The label whose weight was split equally (``weight_source == "equal"``).
+    weight_label: Field[str] | None = None
 
     @property
     def key(self) -> str:
         return self.name.text
+
+
+@dataclass
+class WeightGroup:
+    """A label that carries a weight over a group of indicators.
+
+    ``level``: "section" (绩效指标(90分) / 年度绩效目标(80分) over the whole table),
+    "block" (a label in the left margin or on its own row, 产出目标(40分), one of two
+    年度绩效目标(40分) blocks), "level1" (产出指标(50分)) or "level2" (数量指标(15分)).
+    ``members`` are every indicator inside the group (sub-groups included);
+    ``split`` is true when the reader gave its unweighted members equal shares.
+    """
+
+    label: Field[str]
+    level: str
+    weight: Field[float]
+    members: list[Indicator] = field(default_factory=list)
+    parent: WeightGroup | None = None
+    split: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.label.value or self.label.text
 
 
 @dataclass
@@ -175,6 +203,8 @@ class FormS:
     indicators: list[Indicator] = field(default_factory=list)
     level1_weights: dict[str, Field[float]] = field(default_factory=dict)  # 产出指标(50分)
     indicator_block_weight: Field[float] | None = None  # 绩效指标(90分) / 年度绩效目标(80分)
+    #: Every weighted label over indicators (section, blocks, 一级, 二级), in reading order.
+    weight_groups: list[WeightGroup] = field(default_factory=list)
     total_weight: Field[float] | None = None  # 总分 row, 分值 column
     total_score: Field[float] | None = None  # 总分 row, 得分 column
     total_label: Field[str] | None = None

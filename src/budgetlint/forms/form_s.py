@@ -39,6 +39,7 @@ from budgetlint.model import (
     FundRow,
     Indicator,
     SheetRead,
+    WeightGroup,
 )
 from budgetlint.params import FamilyParams
 from budgetlint.settings import Settings
@@ -56,17 +57,36 @@ from budgetlint.values import Value, parse_number, parse_value
 
 FUND_COLUMNS: dict[str, tuple[str, ...]] = {
     "initial": ("年初预算数", "年初预算", "年初预算数(a)"),
-    "budget": ("全年预算数", "调整后预算数", "调整预算数", "预算数", "全年预算"),
+    "budget": (
+        "全年预算数",
+        "调整后预算数",
+        "调整预算数",
+        "预算数",
+        "全年预算",
+        "全年(调整)预算数",  # 重庆
+        "合计",  # 湖北: 中央 · 省、地 · 本级 · 其他 · 合计 · 执行数
+    ),
     "executed": ("全年执行数", "预算执行数", "执行数", "实际支付数", "实际执行数", "全年执行"),
-    "weight": ("分值", "权重", "分值权重", "指标权重"),
+    "weight": ("分值", "权重", "分值权重", "指标权重", "执行率权重"),
     "rate": ("执行率", "预算执行率"),
-    "score": ("得分",),
+    "score": ("得分", "执行率得分"),
     "reason": ("原因", "偏差原因", "调整原因", "原因说明", "未完成原因"),
 }
 
 FUND_ROWS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (FUND_TOTAL, ("年度资金总额", "资金总额", "总额", "年度资金合计", "合计")),
-    (FUND_FISCAL, ("当年财政拨款", "本年财政拨款", "财政拨款", "财政资金")),
+    (
+        FUND_FISCAL,
+        (
+            "当年财政拨款",
+            "本年财政拨款",
+            "财政拨款",
+            "财政资金",
+            "本年一般公共预算拨款",  # 北京 2016
+            "当年一般公共预算拨款",
+            "一般公共预算拨款",
+        ),
+    ),
     (FUND_CARRYOVER, ("上年结转资金", "上年结转")),
     (FUND_SPECIAL, ("财政专户管理资金", "财政专户资金")),
     (FUND_UNIT, ("单位资金", "单位自有资金")),
@@ -76,7 +96,7 @@ FUND_ROWS: tuple[tuple[str, tuple[str, ...]], ...] = (
 INDICATOR_COLUMNS: dict[str, tuple[str, ...]] = {
     "level1": ("一级指标",),
     "level2": ("二级指标",),
-    "name": ("三级指标", "指标名称", "三级指标名称", "绩效指标名称"),
+    "name": ("三级指标", "指标名称", "三级指标名称", "绩效指标名称", "指标名称(三级指标)"),
     "target": ("年度指标值", "指标值", "年初目标值", "年初指标值", "目标值", "年度目标值"),
     "nature": ("指标性质",),
     "unit": ("度量单位", "计量单位"),
@@ -86,12 +106,15 @@ INDICATOR_COLUMNS: dict[str, tuple[str, ...]] = {
         "全年实际值",
         "全年完成值",
         "年终完成值",
+        "指标实际完成值",  # 新疆
         "业绩值",
         "实际值",
         "实际完成情况",
     ),
-    "weight": ("分值", "权重", "分值权重", "指标权重"),
-    "score": ("得分",),
+    "weight": ("分值", "权重", "分值权重", "指标权重", "指标分值权重"),
+    #: 自评分 (湖北) is the department's score; 复核分 / 财政审核评分 are the bureau's
+    #: and 得分计算方法 (北京 2016) is a rule in words: none of them is read as the score.
+    "score": ("得分", "自评分", "指标得分"),
     "reason": (
         "偏差原因分析及改进措施",
         "未完成原因分析",
@@ -118,6 +141,20 @@ LEVEL_CANON = {
 }
 
 TOTAL_LABELS = ("总分", "合计", "总计", "自评得分", "综合得分", "自评总分")
+#: Total scores printed in the form's header (自评总分(分) 97.6 / 自评得分 98), not on a 总分 row.
+HEADER_TOTAL_LABELS = ("自评总分", "自评得分")
+#: Header labels that are never a value of the label before them.
+OTHER_HEADER_LABELS = (
+    "财政处室",
+    "财政审核评分",
+    "复核分",
+    "自评总分",
+    "自评得分",
+    "部门联系人",
+    "联系电话",
+    "项目负责人",
+    "填报日期",
+)
 GRADE_LABELS = ("自评等级", "评价等级", "绩效等级", "等级", "自评结果")
 GRADE_WORDS = ("优秀", "良好", "合格", "不合格", "优", "良", "中", "差")
 TEXT_LABELS = ("评价结论", "存在问题", "改进措施", "其他需要说明事项", "其他说明事项", "说明")
@@ -142,6 +179,8 @@ HEADER_WORDS = frozenset(
     s for syns in (*FUND_COLUMNS.values(), *INDICATOR_COLUMNS.values()) for s in syns if len(s) >= 2
 ) | {"执行进度", "绩效目标", "绩效指标", "年度绩效指标", "指标性质"}
 _BLOCK_WEIGHT = re.compile(r"\((\d+(?:\.\d+)?)分")
+_NUMERIC_END = re.compile(r"\d$")
+_GRADE_MAX = 12  # a grade is a word (优, 良好, 合格), not a paragraph
 
 
 def _key(v: object) -> str:
@@ -287,22 +326,28 @@ class _Ctx:
             return Field(None, None, parse_value(None, role=role))
         raw = self.sheet.value(r, c)
         text: object = raw
+        anchor = c
         if parts:
             nature_c, unit_c = parts
             nature = self.sheet.value(r, nature_c) if nature_c else None
             unit = self.sheet.value(r, unit_c) if unit_c else None
+            if isinstance(nature, str) and ("定量" in nature or "定性" in nature):
+                nature = None  # 指标性质 as 定量/定性 (重庆), not a comparator
+                nature_c = None
+            if nature_c is not None:
+                anchor = min(nature_c, c)  # a split target is flagged at its first cell
             if not _blank(nature) or not _blank(unit):
                 core = (
                     ""
                     if _blank(raw)
                     else (f"{raw:g}" if isinstance(raw, float) else str(raw).strip())
                 )
-                text = f"{'' if _blank(nature) else str(nature).strip()}{core}{'' if _blank(unit) else str(unit).strip()}"
+                u = "" if _blank(unit) else str(unit).strip()
+                if u and (not core or core.endswith(u) or not _NUMERIC_END.search(core)):
+                    u = ""  # 100% with 计量单位 %: the unit is printed already; 高 has none
+                text = f"{'' if _blank(nature) else str(nature).strip()}{core}{u}"
         if isinstance(text, str):
             text = simplified(text)
-        anchor = c
-        if parts and parts[0] is not None:
-            anchor = min(parts[0], c)  # a split target is flagged at its first cell (指标性质)
         return Field(
             self.sheet.ref(r, anchor), text if parts else raw, parse_value(text, role=role)
         )
@@ -362,6 +407,14 @@ def read_sheet(sheet: Sheet, settings: Settings | None = None) -> SheetRead:
             labels=labels[:30],
             reason="版式未识别：标签不符合任何已知版式",
         )
+    if not fam.supported:
+        return SheetRead(
+            sheet.name,
+            "unrecognized",
+            family=fam.key,
+            labels=labels[:30],
+            reason=f"版式未识别：{fam.name}尚不支持，未读取",
+        )
     params = settings.family_params(fam.key) if settings is not None else fam.params
     form = _read_form(sheet, fam.key, params)
     if form.fund is None and not form.indicators:
@@ -378,27 +431,91 @@ def read_sheet(sheet: Sheet, settings: Settings | None = None) -> SheetRead:
 # --- the form -----------------------------------------------------------------------
 
 
+@dataclass
+class _Header:
+    """A header found by its labels: one row, or two when the header is two rows deep."""
+
+    row: int
+    cols: dict[str, int]  # model column -> sheet column
+    keys: dict[str, str]  # model column -> the (normalised) label it was mapped from
+    sub_row: int | None = None  # the second header row, when there is one
+
+    @property
+    def last_row(self) -> int:
+        return self.sub_row if self.sub_row is not None else self.row
+
+
+def _is_header_label(k: str, columns: dict[str, tuple[str, ...]]) -> bool:
+    return bool(k) and any(_match(k, syns) for syns in columns.values())
+
+
+def _header_at(ctx: _Ctx, r: int, columns: dict[str, tuple[str, ...]]) -> _Header:
+    """The columns a header starting on row ``r`` maps, from the combined header of two rows.
+
+    A second row belongs to the header when a header cell of row ``r`` is merged down
+    over it (实际完成值, 分值, 得分) or spans several columns with header labels under
+    it (绩效指标 over 一级/二级/三级, 年度指标值 over 指标性质/指标值/度量单位).  Each
+    column is then mapped by its own second-row label first, else by the first-row
+    label that covers it.
+    """
+    sheet = ctx.sheet
+    top = ctx.row(r)
+    sub_r = r + 1
+    sub_keys = {c: _key(v) for c, v in ctx.row(sub_r)}
+    two = False
+    if any(_is_header_label(k, columns) for k in sub_keys.values()):
+        for c, v in top:
+            m = sheet.merged_at(r, c)
+            if m is None or m.min_row != r:
+                continue
+            if m.max_row > r and _is_header_label(_key(v), columns):
+                two = True  # 实际完成值 merged down over the second row
+            elif m.max_col > m.min_col and any(
+                _is_header_label(sub_keys.get(cc, ""), columns)
+                for cc in range(m.min_col, m.max_col + 1)
+            ):
+                two = True  # 年度指标值 over 指标性质 · 指标值 · 度量单位
+            if two:
+                break
+    keys_by_col: dict[int, list[str]] = {}
+    if two:
+        for c, k in sub_keys.items():
+            if k:
+                keys_by_col.setdefault(c, []).append(k)
+    for c, v in top:
+        k = _key(v)
+        if k:
+            keys_by_col.setdefault(c, []).append(k)
+    mapping: dict[str, int] = {}
+    keys: dict[str, str] = {}
+    for c in sorted(keys_by_col):
+        done = False
+        for k in keys_by_col[c]:
+            for name, syns in columns.items():
+                if name not in mapping and _match(k, syns):
+                    mapping[name], keys[name] = c, k
+                    done = True
+                    break
+            if done:
+                break
+    return _Header(r, mapping, keys, sub_r if two else None)
+
+
 def _find_header(
     ctx: _Ctx,
     columns: dict[str, tuple[str, ...]],
     required: tuple[tuple[str, ...], ...],
     start: int = 1,
-) -> tuple[int, dict[str, int]] | None:
-    """First row (from ``start``) whose cells map to every group in ``required``."""
+) -> _Header | None:
+    """First header (from row ``start``) whose columns map to every group in ``required``."""
     for r in ctx.row_numbers:
         if r < start:
             continue
-        mapping: dict[str, int] = {}
-        for c, v in ctx.row(r):
-            k = _key(v)
-            if not k:
-                continue
-            for name, syns in columns.items():
-                if name not in mapping and _match(k, syns):
-                    mapping[name] = c
-                    break
-        if all(any(g in mapping for g in group) for group in required):
-            return r, mapping
+        if not any(_is_header_label(_key(v), columns) for _, v in ctx.row(r)):
+            continue
+        h = _header_at(ctx, r, columns)
+        if all(any(g in h.cols for g in group) for group in required):
+            return h
     return None
 
 
@@ -410,8 +527,22 @@ def _read_form(sheet: Sheet, family: str, params: FamilyParams) -> FormS:
     form.fund = _read_fund(ctx)
     fund_end = max((r.row for r in form.fund.rows), default=0) if form.fund else 0
     _read_indicators(ctx, form, start=fund_end + 1, equal_split=params.equal_split)
+    if form.total_score is None:
+        _read_header_total(ctx, form)
     _read_grade_and_texts(ctx, form)
     return form
+
+
+def _read_header_total(ctx: _Ctx, form: FormS) -> None:
+    """自评总分(分) 97.6 / 自评得分 98 printed in the header instead of a 总分 row."""
+    for r, c, v in ctx.cells:
+        k = strip_paren(split_weight(_key(v))[0])
+        if k in HEADER_TOTAL_LABELS:
+            vc = ctx.right_of(r, c, stop_labels=(OTHER_HEADER_LABELS,))
+            if vc is not None and parse_number(ctx.sheet.value(r, vc)) is not None:
+                form.total_label = ctx.text(r, c)
+                form.total_score = ctx.number(r, vc)
+                return
 
 
 def _amount_unit(ctx: _Ctx) -> str:
@@ -426,7 +557,7 @@ def _amount_unit(ctx: _Ctx) -> str:
 
 def _read_header_fields(ctx: _Ctx, form: FormS) -> None:
     sheet = ctx.sheet
-    all_labels = tuple(s for syns in HEADER_FIELDS.values() for s in syns)
+    all_labels = (*(s for syns in HEADER_FIELDS.values() for s in syns), *OTHER_HEADER_LABELS)
     for r, c, v in ctx.cells:
         k = _key(v)
         if not k:
@@ -475,11 +606,15 @@ def _below(ctx: _Ctx, r: int, c: int) -> Field[str] | None:
 
 def _read_fund(ctx: _Ctx) -> FundBlock | None:
     sheet = ctx.sheet
-    found = _find_header(ctx, FUND_COLUMNS, (("budget",), ("executed",)))
+    found = _find_header(ctx, FUND_COLUMNS, (("budget", "initial"), ("executed",)))
     if not found:
         return None
-    hr, cols = found
-    header_keys = {name: _key(sheet.value(hr, c)) for name, c in cols.items()}
+    hr, cols = found.row, found.cols
+    header_keys = dict(found.keys)
+    if "budget" not in cols:
+        # 年初预算数(A) · 全年执行数(B) · 执行率(B/A) (北京 2016): the only budget is A
+        cols["budget"] = cols.pop("initial")
+        header_keys["budget"] = header_keys.pop("initial", "")
     block = FundBlock(rows=[], unit=ctx.amount_unit, header=sheet.ref(hr, min(cols.values())))
     block.rate_percent = "%" in header_keys.get("rate", "")
     # weight in the block label (预算执行情况(20分)) or in the score header (得分(20分*执行率))
@@ -498,7 +633,7 @@ def _read_fund(ctx: _Ctx) -> FundBlock | None:
     blank_run = 0
     seen: set[str] = set()
     labelled: list[tuple[int, str, int]] = []  # (row, kind, label column)
-    for r in range(hr + 1, sheet.max_row + 1):
+    for r in range(found.last_row + 1, sheet.max_row + 1):
         kind, label_c = None, None
         for c, v in ctx.row(r):
             if c >= first_num:
@@ -526,22 +661,24 @@ def _read_fund(ctx: _Ctx) -> FundBlock | None:
     if not block.rate_percent and "rate" in cols:
         block.rate_percent = _percent_column(ctx, [r for r, _, _ in labelled], cols["rate"])
     for r, kind, label_c in labelled:
-        block.rows.append(
-            _fund_row(ctx, r, kind, ctx.text(r, label_c), cols, block.rate_percent)
-        )
+        block.rows.append(_fund_row(ctx, r, kind, ctx.text(r, label_c), cols, block.rate_percent))
     if not block.rows:
         # one unlabeled row of values under the header (市级 20 + 80 form): the total
-        vr = next((rr for rr in range(hr + 1, hr + 3) if ctx.row(rr)), None)
+        vr = next((rr for rr in range(found.last_row + 1, found.last_row + 3) if ctx.row(rr)), None)
         if vr is not None and not block.rate_percent and "rate" in cols:
             block.rate_percent = _percent_column(ctx, [vr], cols["rate"])
         if vr is not None and any(
             parse_number(sheet.value(vr, cols[k])) is not None
-            for k in ("budget", "executed")
+            for k in ("budget", "executed", "rate", "score")
             if k in cols
         ):
             # labelled by the block label merged down over it (预算执行情况(20分))
-            merged = sheet.merged_at(vr, 1)
-            lr, lc = (merged.min_row, merged.min_col) if merged else (hr, 1)
+            lr, lc = hr, 1
+            for c in range(1, first_num):
+                merged = sheet.merged_at(vr, c)
+                if merged is not None and not _blank(sheet.value(merged.min_row, merged.min_col)):
+                    lr, lc = merged.min_row, merged.min_col
+                    break
             block.rows.append(
                 _fund_row(ctx, vr, FUND_TOTAL, ctx.text(lr, lc), cols, block.rate_percent)
             )
@@ -574,9 +711,7 @@ def _fund_row(
         budget=ctx.number(r, cols.get("budget"), "amount"),
         executed=ctx.number(r, cols.get("executed"), "amount"),
         weight=ctx.number(r, cols.get("weight")),
-        rate=ctx.number(
-            r, cols.get("rate"), "rate", percent_column=percent_column, computed=True
-        ),
+        rate=ctx.number(r, cols.get("rate"), "rate", percent_column=percent_column, computed=True),
         score=ctx.number(r, cols.get("score"), computed=True),
         reason=ctx.text(r, cols.get("reason")),
     )
@@ -594,41 +729,103 @@ def _row_label_weight(ctx: _Ctx, r: int) -> tuple[str, float] | None:
     return name, w
 
 
+@dataclass
+class _LeftLabel:
+    """A weighted label left of the indicator table (年度绩效目标(40分) merged down)."""
+
+    label: Field[str]
+    weight: Field[float]
+    first: int
+    last: int | None  # last row of its merged range; None: up to the next left label
+
+
+def _left_labels(ctx: _Ctx, first: int, leftmost: int) -> list[_LeftLabel]:
+    sheet = ctx.sheet
+    out: list[_LeftLabel] = []
+    for r in ctx.row_numbers:
+        if r < first:
+            continue
+        for c, v in ctx.row(r):
+            if c >= leftmost:
+                break
+            name, w = split_weight(_key(v))
+            if w is None or not ("目标" in name or "指标" in name):
+                continue
+            m = sheet.merged_at(r, c)
+            label = Field(sheet.ref(r, c), v, clean_name(name) or name)
+            out.append(_LeftLabel(label, Field(sheet.ref(r, c), v, w), r, m.max_row if m else None))
+    return out
+
+
+def _left_label_at(labels: list[_LeftLabel], r: int) -> _LeftLabel | None:
+    found = None
+    for i, lab in enumerate(labels):
+        last = lab.last
+        if last is None:
+            last = labels[i + 1].first - 1 if i + 1 < len(labels) else 10**9
+        if lab.first <= r <= last:
+            found = lab
+    return found
+
+
 def _read_indicators(ctx: _Ctx, form: FormS, start: int, *, equal_split: bool = True) -> None:
     sheet = ctx.sheet
     found = _find_header(ctx, INDICATOR_COLUMNS, (("name",), ("target", "actual")), start=start)
     if not found:
         return
-    hr, cols = found
-    first = hr + 1
-    # two-row header: 年度指标值 over 指标性质 · 指标值 · 度量单位
-    sub = _find_header(
-        ctx,
-        {k: INDICATOR_COLUMNS[k] for k in ("nature", "target", "unit")},
-        (("nature",),),
-        start=hr,
-    )
-    if sub and sub[0] in (hr, hr + 1):
-        cols.update(sub[1])
-        first = sub[0] + 1
+    hr, cols = found.row, found.cols
+    first = found.last_row + 1
     parts: tuple[int | None, ...] = (
         (cols.get("nature"), cols.get("unit")) if "nature" in cols else ()
     )
-    # block weight of the indicator section: 绩效指标(90分) / 年度绩效目标(80分)
+    if "nature" in cols and any(
+        isinstance(v, str) and ("定量" in v or "定性" in v)
+        for r in range(first, min(first + 60, sheet.max_row + 1))
+        for c, v in ctx.row(r)
+        if c == cols["nature"]
+    ):
+        parts = ()  # 指标性质 says 定量/定性 (重庆): targets are whole in 年初指标值
+    name_c = cols["name"]
+    label_cols = [c for n, c in cols.items() if n in ("level1", "level2", "name")]
+    leftmost = min(min(label_cols), min(cols.values()))
+    # weighted labels left of the table: one over the whole table (绩效指标(90分)) is the
+    # section weight; several (two 年度绩效目标(40分) blocks) are blocks of their own
+    lefts = _left_labels(ctx, max(1, hr - 2), leftmost)
+    section_label: Field[str] | None = None
     for r in range(max(1, hr - 2), hr + 1):
         for c, v in ctx.row(r):
             k = _key(v)
             name, w = split_weight(k)
             if w is not None and ("绩效指标" in name or "绩效目标" in name):
+                if len(lefts) > 1 and any(lab.label.ref == sheet.ref(r, c) for lab in lefts):
+                    continue  # the first of several blocks, not the whole table
                 form.indicator_block_weight = Field(sheet.ref(r, c), v, w)
+                section_label = Field(sheet.ref(r, c), v, clean_name(name) or name)
+    if form.indicator_block_weight is not None and form.indicator_block_weight.ref is not None:
+        ref = form.indicator_block_weight.ref
+        lefts = [lab for lab in lefts if lab.label.ref != ref]
+    groups: dict[tuple[str, int, int], WeightGroup] = {}
+
+    def group(label: Field[str], level: str, weight: Field[float]) -> WeightGroup:
+        assert label.ref is not None
+        key = (level, label.ref.row, label.ref.col)
+        g = groups.get(key)
+        if g is None:
+            g = groups[key] = WeightGroup(label, level, weight)
+            form.weight_groups.append(g)
+        return g
+
+    section = (
+        group(section_label, "section", form.indicator_block_weight)
+        if section_label is not None and form.indicator_block_weight is not None
+        else None
+    )
     level1: Field[str] | None = None
     level2: Field[str] | None = None
-    blocks: list[tuple[float | None, list[Indicator]]] = [
-        (form.indicator_block_weight.value if form.indicator_block_weight else None, [])
-    ]
-    name_c = cols["name"]
-    label_cols = [c for n, c in cols.items() if n in ("level1", "level2", "name")]
-    leftmost = min(min(label_cols), min(cols.values()))
+    g_row_block: WeightGroup | None = None  # 产出目标(40分) on a row of its own
+    g_level1: WeightGroup | None = None
+    g_level2: WeightGroup | None = None
+    direct: dict[int, WeightGroup] = {}  # id(indicator) -> innermost weighted group
     for r in range(first, sheet.max_row + 1):
         row = ctx.row(r)
         if not row:
@@ -651,7 +848,7 @@ def _read_indicators(ctx: _Ctx, form: FormS, start: int, *, equal_split: bool = 
                     form.total_weight = Field(
                         sheet.ref(r, total_c), sheet.value(r, total_c), label_w
                     )
-            form.total_score = ctx.number(r, cols.get("score"), "score")
+            form.total_score = ctx.number(r, cols.get("score"))
             break
         text_label = next((c for c, k in keys if c <= name_c and k in TEXT_LABELS), None)
         if text_label is not None:
@@ -662,13 +859,16 @@ def _read_indicators(ctx: _Ctx, form: FormS, start: int, *, equal_split: bool = 
             )
             continue
         bw = _row_label_weight(ctx, r)
+        if bw is not None and row[0][0] == cols.get("level2"):
+            bw = None  # 服务对象满意度指标(10分) with no indicator under it: a 二级 label
         if bw is not None and all(
             sheet.value(r, cols[n]) is None for n in ("target", "actual") if n in cols
         ):
-            blocks.append((bw[1], []))
-            form.level1_weights[LEVEL_CANON.get(bw[0], bw[0])] = Field(
-                sheet.ref(r, row[0][0]), row[0][1], bw[1]
-            )
+            canon = LEVEL_CANON.get(bw[0], bw[0])
+            wf = Field(sheet.ref(r, row[0][0]), row[0][1], bw[1])
+            form.level1_weights[canon] = wf
+            g_row_block = group(Field(wf.ref, wf.raw, canon), "block", wf)
+            g_level1 = g_level2 = None
             continue
         if any(is_leftover_row_text(v) for _, v in row) and all(
             is_leftover_row_text(v) or _blank(v) or c < leftmost for c, v in row
@@ -681,30 +881,37 @@ def _read_indicators(ctx: _Ctx, form: FormS, start: int, *, equal_split: bool = 
             nm, w = split_weight(norm(l1.value))
             nm = clean_name(nm)
             level1 = Field(l1.ref, l1.raw, LEVEL_CANON.get(nm, nm))
+            g_level1, g_level2 = None, None
             if w is not None:
-                form.level1_weights[level1.value or nm] = Field(l1.ref, l1.raw, w)
-                if "weight" not in cols:
-                    blocks.append((w, []))  # 产出目标(40分): a block whose weight is shared equally
+                wf = Field(l1.ref, l1.raw, w)
+                form.level1_weights[level1.value or nm] = wf
+                g_level1 = group(level1, "level1", wf)
         l2 = ctx.text(r, cols.get("level2"))
         if l2 is not None and l2.value:
             nm2, w2 = split_weight(norm(l2.value))
             nm2 = clean_name(nm2)
             level2 = Field(l2.ref, l2.raw, LEVEL_CANON.get(nm2, nm2))
-            if w2 is not None and "weight" not in cols:
-                blocks.append((w2, []))  # 数量指标(20分): split equally among its 三级
+            g_level2 = (
+                group(level2, "level2", Field(l2.ref, l2.raw, w2)) if w2 is not None else None
+            )
         elif l1 is not None and l1.value:
             level2 = None if "level2" in cols else level2
         name_f = ctx.text(r, name_c)
         target = ctx.value(r, cols.get("target"), "target", parts=parts)
         actual = ctx.value(r, cols.get("actual"), "actual")
         weight = ctx.number(r, cols.get("weight"))
-        score = ctx.number(r, cols.get("score"), "score")
+        score = ctx.number(r, cols.get("score"))
         if (name_f.value is None or not clean_name(name_f.value)) and target.blank and actual.blank:
             continue
         if name_f.value is not None and is_leftover_row_text(name_f.value):
             form.skipped_rows.append(r)
             continue
         cleaned = clean_name(name_f.raw) if name_f.value else ""
+        source = "cell" if "weight" in cols else "unknown"
+        if weight is None or weight.value is None:
+            bare, nw = split_weight(cleaned)
+            if nw is not None:  # 培训人次(10分): the weight printed in the row's own name
+                weight, source, cleaned = Field(name_f.ref, name_f.raw, nw), "name", bare
         ind = Indicator(
             row=r,
             name=Field(name_f.ref, name_f.raw, cleaned or None),
@@ -715,26 +922,67 @@ def _read_indicators(ctx: _Ctx, form: FormS, start: int, *, equal_split: bool = 
             weight=weight,
             score=score,
             reason=ctx.text(r, cols.get("reason")),
+            weight_source=source,
         )
         if "nature" in cols:
             nat = sheet.value(r, cols["nature"])
             if isinstance(nat, str) and nat.strip() in ("正向", "反向"):
                 ind.direction = nat.strip()
         form.indicators.append(ind)
-        blocks[-1][1].append(ind)
-    if "weight" not in cols and equal_split:
-        _equal_shares(blocks)
+        left = _left_label_at(lefts, r)
+        g_left = group(left.label, "block", left.weight) if left is not None else None
+        chain = [g for g in (g_level2, g_level1, g_row_block, g_left, section) if g is not None]
+        for i, g in enumerate(chain):
+            g.members.append(ind)
+            if g.parent is None and i + 1 < len(chain):
+                g.parent = chain[i + 1]
+        if chain:
+            direct[id(ind)] = chain[0]
+    _shares(form, direct, equal_split=equal_split)
 
 
-def _equal_shares(blocks: list[tuple[float | None, list[Indicator]]]) -> None:
-    """Forms without a 分值 column: each indicator gets an equal share of its block's weight."""
-    for weight, inds in blocks:
-        if weight is None or not inds:
+def _known(ind: Indicator) -> bool:
+    return ind.weight is not None and ind.weight.value is not None
+
+
+def _shares(form: FormS, direct: dict[int, WeightGroup], *, equal_split: bool) -> None:
+    """Equal shares of a label's weight for the indicators that print none.
+
+    Only where the family states equal shares (``equal_split``) and no printed score
+    of those indicators exceeds the share (within rounding): a weight the reader
+    derives must never be contradicted by the form.  Otherwise the weight stays
+    unknown.  A group's share is what its weight leaves after the weights its
+    members print and the weights of its sub-groups.
+    """
+    for g in form.weight_groups:
+        unknown = [i for i in g.members if direct.get(id(i)) is g and not _known(i)]
+        if not unknown or g.weight.value is None:
             continue
-        share = weight / len(inds)
-        for ind in inds:
+        known = sum(
+            float(i.weight.value)  # type: ignore[union-attr,arg-type]
+            for i in g.members
+            if direct.get(id(i)) is g and _known(i)
+        )
+        children = sum(
+            float(c.weight.value)
+            for c in form.weight_groups
+            if c.parent is g and c.weight.value is not None
+        )
+        share = (float(g.weight.value) - known - children) / len(unknown)
+        if not equal_split or share < 0:
+            continue
+        if any(
+            i.score is not None
+            and i.score.value is not None
+            and float(i.score.value) > share + 0.005
+            for i in unknown
+        ):
+            continue  # a printed score above the share: the form did not split equally
+        g.split = True
+        for ind in unknown:
             ind.weight = Field(None, None, share)
             ind.weight_source = "equal"
+            ind.weight_label = g.label
 
 
 def _read_grade_and_texts(ctx: _Ctx, form: FormS) -> None:
@@ -746,8 +994,14 @@ def _read_grade_and_texts(ctx: _Ctx, form: FormS) -> None:
         if form.grade is None and k in GRADE_LABELS:
             vc = ctx.right_of(r, c)
             if vc is not None:
-                form.grade = ctx.text(r, vc)
-            elif not _blank(sheet.value(r + 1, c)):
+                g = ctx.text(r, vc)
+                if len(g.text) > _GRADE_MAX:
+                    form.texts.setdefault(k, g)  # 自评结果 | <a paragraph>: a text, not a grade
+                else:
+                    form.grade = g
+            elif (
+                not _blank(sheet.value(r + 1, c)) and len(str(sheet.value(r + 1, c))) <= _GRADE_MAX
+            ):
                 form.grade = ctx.text(r + 1, c)
         if k in TEXT_LABELS and k not in form.texts:
             vc = ctx.right_of(r, c)
