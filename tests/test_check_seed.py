@@ -101,11 +101,20 @@ def test_rate_and_score_on_a_zero_budget_are_errors(result: FileResult) -> None:
     assert any("资金得分 10.00" in m for m in msgs)
 
 
-def test_met_target_scored_half_with_contradicting_reason(result: FileResult) -> None:
+def test_met_target_scored_half_is_an_error_at_its_score(result: FileResult) -> None:
+    # 及时 / 及时 scored 2.5 of 5: the target is met, full marks were due
+    [err] = [f for f in result.findings if f.code == "S212" and f.sheet.startswith("01")]
+    assert (err.cell, err.severity, err.expected, err.actual) == (
+        "H17",
+        Severity.ERROR,
+        "5.0",
+        "2.5",
+    )
+    assert "宣传材料投放及时性" in err.message and "应得满分 5.0" in err.message
+    # … and its reason (未能在年度内完成) contradicts the actual: a warning at the reason
     [f] = [f for f in result.findings if f.code == "S205"]
-    assert (f.sheet, f.cell) == ("01 综合服务工作", "H17")
-    assert f.expected == "5.0" and f.actual == "2.5"
-    assert "宣传材料投放及时性" in f.message and "I17" in f.message
+    assert (f.sheet, f.cell, f.severity) == ("01 综合服务工作", "I17", Severity.WARNING)
+    assert "未能" in f.message
 
 
 def test_strict_bounds_met_only_with_equality_get_warnings(result: FileResult) -> None:
@@ -120,9 +129,57 @@ def test_strict_bounds_met_only_with_equality_get_warnings(result: FileResult) -
     assert all(f.severity is Severity.WARNING for f in result.findings if f.code == "S203")
 
 
-def test_no_error_on_the_consistent_sheets(result: FileResult) -> None:
-    errors = {f.sheet for f in result.findings if f.severity is Severity.ERROR}
-    assert errors == {"14 深圳市社会组织能力建设与跟踪服务项目"}
+def test_errors_only_where_the_seed_is_wrong(result: FileResult) -> None:
+    errors = {(f.sheet[:2], f.cell, f.code) for f in result.findings if f.severity is Severity.ERROR}
+    assert errors == {
+        ("14", "G5", "S104"),  # rate 1.00 on a zero 年度资金总额
+        ("14", "H5", "S104"),  # fund score 10.00 there
+        ("01", "H17", "S212"),  # 及时 / 及时 scored 2.5 of 5
+        ("15", "H19", "S212"),  # 409 次 against 360 次 (1.14×, not over-achievement) 2.5 of 3
+        ("15", "H26", "S212"),  # 提升 / 提升 scored 19 of 20
+    }
+
+
+def _sheet_copy(grid: Grid, prefix: str) -> Grid:
+    """One seed sheet, copied so that a test can plant a fault in it."""
+    import copy
+
+    sheet = next(s for s in grid.sheets if s.name.startswith(prefix))
+    return Grid(path=grid.path, sheets=[copy.deepcopy(sheet)])
+
+
+def _cell_of(grid: Grid, text: str) -> tuple[int, int]:
+    return next(rc for rc, v in grid.sheets[0].cells.items() if v == text)
+
+
+def test_empty_department_is_reported(seed_grid: Grid) -> None:
+    g = _sheet_copy(seed_grid, "02")
+    r, c = _cell_of(g, "主管部门")
+    del g.sheets[0].cells[(r, c + 1)]
+    found = [f for f in check_grid(g).findings if f.code == "S401"]
+    assert [(f.cell, f.severity, f.message) for f in found] == [
+        ("B3", Severity.WARNING, "主管部门为空：应填写主管部门名称（或代码）")
+    ]
+
+
+def test_total_off_by_one_over_exact_terms_is_an_error(seed_grid: Grid) -> None:
+    # 综合服务工作 prints 95.30 over 9.80 + 85.5; a 总分 of 94.3 is off by 1, not by rounding
+    g = _sheet_copy(seed_grid, "01")
+    r, _ = _cell_of(g, "总分")
+    g.sheets[0].cells[(r, 8)] = 94.3
+    [f] = [f for f in check_grid(g).findings if f.code == "S302"]
+    assert (f.cell, f.severity, f.expected, f.actual) == ("H23", Severity.ERROR, "95.30", "94.30")
+
+
+def test_cost_indicator_four_times_the_fund_block_is_found(seed_grid: Grid) -> None:
+    # 后勤管理 支出数 <171.98 万元 agrees with 全年预算数 1719800.00 (known by its 二级 成本指标)
+    g = _sheet_copy(seed_grid, "02")
+    assert [f for f in check_grid(g).findings if f.code == "S208"] == []
+    r, c = _cell_of(g, "支出数")
+    g.sheets[0].cells[(r, c + 1)] = "<687.92 万元"  # 4 × 171.98
+    [f] = [f for f in check_grid(g).findings if f.code == "S208"]
+    assert (f.cell, f.severity) == (f"E{r}", Severity.WARNING)
+    assert "6879200.00" in f.message and "1719800.00" in f.message
 
 
 def test_other_real_mistakes_found(result: FileResult) -> None:

@@ -37,8 +37,8 @@ def fund_row(
         budget=cell(row, BUDGET, budget, 2),
         executed=cell(row, EXECUTED, executed, 2),
         weight=cell(row, WEIGHT, weight, 0 if isinstance(weight, int | float) else None),
-        rate=cell(row, RATE, rate, 2 if isinstance(rate, int | float) else None),
-        score=cell(row, SCORE, score, 2 if isinstance(score, int | float) else None),
+        rate=cell(row, RATE, rate, 2 if isinstance(rate, int | float) else None, computed=True),
+        score=cell(row, SCORE, score, 2 if isinstance(score, int | float) else None, computed=True),
         reason=cell(row, REASON, reason) if with_reason else None,
     )
 
@@ -124,6 +124,12 @@ def gongche(family: str = "national", reason: str | None = None) -> FormS:
     )
 
 
+def wan(f: Field[Any]) -> Field[Any]:
+    """An amount field as the reader makes it on a 万元 form: 元 value, shown in 万元 (computed)."""
+    v = f.value
+    return Field(f.ref, v / 10000.0, v, 2, scale=0.0001, computed=True)
+
+
 def run(code: str, form: FormS, family: str | None = None, **settings: Any) -> list[Finding]:
     ctx = RuleContext(Settings(**settings), family=family or form.family)
     return REGISTRY[code].run(form, ctx)
@@ -186,7 +192,14 @@ def test_zero_total_with_money_in_a_subrow_is_mentioned() -> None:
     found = run("S104", form)
     assert summary(found) == [("S104", "error", "G8"), ("S104", "error", "H8")]
     assert "资金填在“其他资金”行（全年预算数 200000.00）" in found[0].message
-    assert "年度资金总额却为 0.00" in found[0].message
+    assert "执行率应按各行合计计算为 190000.00 ÷ 200000.00 = 0.95，表中为 0.95" in found[0].message
+    assert found[1].expected == "9.50"  # 10 × min(0.95, 1), from the parts
+    # a 0 / 0.00 printed there is as wrong: the row should show the parts' rate and score
+    form.fund.rows[0].rate = cell(8, RATE, 0.00, 2, computed=True)  # type: ignore[union-attr]
+    form.fund.rows[0].score = cell(8, SCORE, 0, 0, computed=True)  # type: ignore[union-attr]
+    zeros = run("S104", form)
+    assert summary(zeros) == [("S104", "error", "G8"), ("S104", "error", "H8")]
+    assert (zeros[0].expected, zeros[1].expected) == ("0.95", "10")
     # The total is not the sum of its parts either.
     sums = run("S103", form)
     assert summary(sums) == [
@@ -234,10 +247,10 @@ def test_rate_rounded_the_wrong_way_is_a_note() -> None:
 
 def test_rate_in_a_percent_column() -> None:
     rows = [fund_row(8, "total", "总额", 987000.00, 987000.00, 969188.11, 10, 98.20, 9.80)]
-    rows[0].rate = Field(CellRef(SHEET, 8, RATE), 98.20, 0.9820, 2)
+    rows[0].rate = Field(CellRef(SHEET, 8, RATE), 98.20, 0.9820, 2, scale=100.0)
     form = form_with_fund(rows, rate_percent=True)
     assert run("S101", form) == []
-    rows[0].rate = Field(CellRef(SHEET, 8, RATE), 98.00, 0.98, 2)
+    rows[0].rate = Field(CellRef(SHEET, 8, RATE), 98.00, 0.98, 2, scale=100.0)
     found = run("S101", form)
     assert summary(found) == [("S101", "error", "G8")]
     assert "969188.11 ÷ 987000.00 = 98.20" in found[0].message
@@ -245,9 +258,10 @@ def test_rate_in_a_percent_column() -> None:
 
 def test_rate_with_percent_sign() -> None:
     rows = [fund_row(8, "total", "年度资金总额", 15000.00, 15000.00, 8881.00, 10, 0.59, 5.90)]
-    rows[0].rate = Field(CellRef(SHEET, 8, RATE), "59.21%", 0.5921, None, as_text=True)
+    pct = {"as_text": True, "scale": 100.0, "sign": "%"}
+    rows[0].rate = Field(CellRef(SHEET, 8, RATE), "59.21%", 0.5921, 2, **pct)  # type: ignore[arg-type]
     assert run("S101", form_with_fund(rows)) == []
-    rows[0].rate = Field(CellRef(SHEET, 8, RATE), "95.21%", 0.9521, None, as_text=True)
+    rows[0].rate = Field(CellRef(SHEET, 8, RATE), "95.21%", 0.9521, 2, **pct)  # type: ignore[arg-type]
     found = run("S101", form_with_fund(rows))
     assert found[0].expected == "59.21%"
     assert "8881.00 ÷ 15000.00 = 59.21%" in found[0].message
@@ -255,6 +269,8 @@ def test_rate_with_percent_sign() -> None:
 
 def test_rate_in_wan_yuan_form_quotes_printed_amounts() -> None:
     rows = [fund_row(8, "total", "年度资金总额：", 987000.00, 987000.00, 969188.11, 10, 0.90, 9.0)]
+    for attr in ("initial", "budget", "executed"):
+        setattr(rows[0], attr, wan(getattr(rows[0], attr)))
     form = form_with_fund(rows, unit="万元")
     found = run("S101", form)
     assert "96.92 ÷ 98.70 = 0.98，表中为 0.90" in found[0].message
@@ -269,7 +285,9 @@ def test_fund_score_seed_ok_and_wrong() -> None:
     form.fund.rows[0].score = cell(8, SCORE, 9.50, 2)  # type: ignore[union-attr]
     found = run("S102", form)
     assert summary(found) == [("S102", "error", "H8")]
-    assert found[0].message == "资金得分应为 10 × min(0.98, 1) = 9.80，表中为 9.50"
+    assert found[0].message == (
+        "资金得分应为 10 × min(0.98, 1) = 9.80（按未舍入的执行率 98.1954% 为 9.8195），表中为 9.50"
+    )
     assert (found[0].expected, found[0].actual) == ("9.80", "9.50")
 
 
@@ -330,11 +348,12 @@ def test_fund_score_is_scored_only() -> None:
 # --------------------------------------------------------------------------- S103
 
 
-def test_fund_sum_rounding_note() -> None:
+def test_fund_sum_of_typed_amounts_has_no_rounding_band() -> None:
+    # amounts in 元 are typed: they carry no hidden decimals, a cent off is an error
     form = zonghe()
     form.fund.rows[1].executed = cell(9, EXECUTED, 969188.10, 2)  # type: ignore[union-attr]
     found = run("S103", form)
-    assert summary(found) == [("S103", "note", "E8")]
+    assert summary(found) == [("S103", "error", "E8")]
     assert "969188.10 + 0.00 + 0.00 = 969188.10，表中为 969188.11" in found[0].message
 
 
@@ -345,7 +364,11 @@ def test_fund_sum_wan_yuan_tolerance() -> None:
         fund_row(9, "fiscal", "其中：本年财政拨款", 503500.0, 503500.0, 484600.0, "—", 0.96, "—"),
         fund_row(10, "other", "其他资金", 483500.0, 483500.0, 484600.0, "—", 1.00, "—"),
     ]
+    for r in rows:
+        for attr in ("initial", "budget", "executed"):
+            setattr(r, attr, wan(getattr(r, attr)))
     found = run("S103", form_with_fund(rows, unit="万元"))
+    # converted 万元 amounts are rounded terms: 0.005 + 2 × 0.005 万元 of band -> a note
     assert summary(found) == [("S103", "note", "C8")]
     assert "50.35 + 48.35 = 98.70，表中为 98.71" in found[0].message
 
@@ -359,17 +382,23 @@ def test_over_execution_warning() -> None:
     found = run("S105", form)
     assert summary(found) == [("S105", "warning", "E8")]
     assert "全年执行数 16200.00 超过全年预算数 15000.00" in found[0].message
-    assert "16200.00 ÷ 15000.00 = 1.08" in found[0].message
+    assert "16200.00 ÷ 15000.00 = 108.00%" in found[0].message
     assert run("S105", zonghe()) == []
 
 
 def test_adjusted_without_reason() -> None:
-    # National form: no 原因 column -> no finding even though 0.00 became 15000.00.
-    assert run("S106", gongche()) == []
+    # National form: no 原因 column; the change must be explained somewhere in the form.
+    found = run("S106", gongche())
+    assert summary(found) == [("S106", "warning", "D8")]
+    assert "表中未说明调整原因" in found[0].message
+    explained = gongche()
+    explained.goal_actual = cell(20, 2, "年中追加公务用车运行维护经费15000元，已全部用于车辆维护。")
+    assert run("S106", explained) == []
     found = run("S106", gongche("ten_ninety"))
     assert summary(found) == [("S106", "warning", "I8")]
     assert found[0].message == (
-        "年初预算数 0.00 调整为全年预算数 15000.00（调整 15000.00 − 0.00 = 15000.00），原因栏为空"
+        "年初预算数 0.00 调整为全年预算数 15000.00（调整 15000.00 − 0.00 = 15000.00），"
+        "原因栏为空：应说明预算调整的原因"
     )
     assert run("S106", gongche("ten_ninety", reason="年中追加公务用车运行维护经费")) == []
     # Unchanged budget needs no reason.
@@ -384,7 +413,7 @@ def test_nonzero_rate_on_zero_subrow_is_an_error() -> None:
     form.fund.rows[2].rate = cell(10, RATE, 1.00, 2)  # type: ignore[union-attr]
     found = run("S107", form) + run("S108", form)
     assert summary(found) == [("S107", "error", "G10"), ("S108", "note", "G11")]
-    assert "上年结转资金的全年预算数为 0.00，不应填写执行率 1.00" == found[0].message
+    assert "上年结转资金的全年预算数为 0.00，执行率无法计算，不应填写执行率 1.00" == found[0].message
 
 
 def test_dash_on_zero_subrow_is_silent() -> None:

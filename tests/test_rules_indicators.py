@@ -20,7 +20,7 @@ from budgetlint.settings import Settings
 from budgetlint.values import parse_value
 
 SHEET = "综合服务工作"
-INDICATOR_CODES = [f"S2{n:02d}" for n in range(1, 12)]
+INDICATOR_CODES = [f"S2{n:02d}" for n in range(1, 14)]
 
 
 def num(row: int, col: int, text: str | None) -> Field[float] | None:
@@ -128,15 +128,17 @@ def test_seed_sheet_findings_exactly() -> None:
     found = sorted(run_all(seed_form()), key=lambda f: f.code)
     assert [(f.code, f.severity.value, f.cell) for f in found] == [
         ("S203", "warning", "H22"),
-        ("S205", "warning", "H17"),
+        ("S205", "warning", "I17"),
+        ("S212", "error", "H17"),
     ]
 
 
 def test_registry_metadata() -> None:
     scored = {c for c in INDICATOR_CODES if REGISTRY[c].scored_only}
-    assert scored == {"S201", "S202", "S203", "S205", "S207", "S209", "S211"}
+    assert scored == {"S201", "S202", "S203", "S205", "S207", "S209", "S211", "S212", "S213"}
     sev = {c: REGISTRY[c].severity.value for c in INDICATOR_CODES}
-    assert sev["S201"] == sev["S202"] == sev["S207"] == "error"
+    assert sev["S201"] == sev["S202"] == sev["S207"] == sev["S212"] == "error"
+    assert sev["S213"] == "note"
     assert all(sev[c] == "warning" for c in ("S203", "S204", "S205", "S206", "S208", "S209"))
     for c in INDICATOR_CODES:
         doc = REGISTRY[c].doc
@@ -200,13 +202,15 @@ def test_s202_skips_strict_equality_and_judgements() -> None:
     assert run("S202", form(*rows)) == []
 
 
-def test_s202_discretionary_deduction_on_met_target_left_to_reason_rules() -> None:
+def test_deduction_for_over_achievement_with_a_reason_is_allowed() -> None:
     rows = [
         ind(41, "完成社会组织评估数量", "≥60&&≤100", "200", "15.0", "13", "申请数量大于预期。"),
         ind(42, "编印社会组织示范点展示宣传资料", "3000 份", "4400 份", "3.0", "2.5", "需求增加。"),
-        ind(43, "接待参观来访及调研座谈", "360次", "409次", "3.0", "2.5", "参访人员增加。"),
     ]
     assert run_all(form(*rows)) == []
+    # 409 against 360 is 1.14×, below the over-achievement ratio: a met target, full marks due
+    met = ind(43, "接待参观来访及调研座谈", "360次", "409次", "3.0", "2.5", "参访人员增加。")
+    assert [(f.code, f.cell) for f in run_all(form(met))] == [("S212", "H43")]
 
 
 def test_s202_missed_qualitative_with_full_marks_not_recomputed() -> None:
@@ -278,11 +282,23 @@ def test_s204_no_deviation_contradicts_deduction() -> None:
     assert "无偏差" in f.message and "6.67" in f.message and "10.0" in f.message
 
 
-def test_s204_deduction_on_met_target_without_reason() -> None:
+def test_deduction_on_met_target_is_an_error_and_still_needs_a_reason() -> None:
     row = ind(14, "宣传材料验收合格率", "100%", "100%", "10.0", "8.0", "")
-    f = one(run("S204", form(row)))
-    assert f.cell == "I14"
-    assert "目标已达成却扣分" in f.message
+    r = one(run("S204", form(row)))
+    assert (r.cell, r.severity.value) == ("I14", "warning") and "目标已达成却扣分" in r.message
+    f = one(run("S212", form(row)))
+    assert (f.severity.value, f.cell, f.expected, f.actual) == ("error", "H14", "10.0", "8.0")
+    assert "应得满分 10.0" in f.message
+
+
+def test_s212_flat_ten_percent_and_weight_times_percentage() -> None:
+    rows = [
+        ind(12, "采购服务量", "=3 项", "3 项", "10", "9"),  # a flat 10 % off a met target
+        ind(13, "验收合格率", "98%", "98%", "20", "19.6"),  # 20 × 98 % on a met target
+        ind(14, "接待人次", "≥60", "200", "10", "8", "超额完成，目标设定偏低，酌情扣分"),
+    ]
+    found = run("S212", form(*rows))
+    assert [(f.cell, f.expected) for f in found] == [("H12", "10"), ("H13", "20")]
 
 
 def test_s204_missed_target_without_scores() -> None:
@@ -306,17 +322,16 @@ def test_s204_reason_given_is_fine() -> None:
 
 def test_s205_reason_contradicts_equal_actual() -> None:
     f = one(run("S205", seed_form()))
-    assert (f.code, f.severity.value, f.cell) == ("S205", "warning", "H17")
-    assert "I17" in f.related and "I17" in f.message
-    assert "及时" in f.message and "2.5" in f.message and "5.0" in f.message
-    assert "未能" in f.message
-    assert (f.expected, f.actual) == ("5.0", "2.5")
+    assert (f.code, f.severity.value, f.cell) == ("S205", "warning", "I17")
+    assert "H17" in f.related
+    assert "及时" in f.message and "未能" in f.message
+    assert f.actual == "因疫情影响，社会组织宣传短视频新闻未能在年度内完成。"
 
 
 def test_s205_equal_numbers() -> None:
     row = ind(13, "采购服务量", "=3 项", "3 项", "10.0", "6.0", "采购未按时完成")
     f = one(run("S205", form(row)))
-    assert f.cell == "H13" and "未按时" in f.message
+    assert f.cell == "I13" and "未按时" in f.message
 
 
 def test_s205_silent_when_actual_differs_or_reason_neutral() -> None:
@@ -479,7 +494,7 @@ def test_s211_fixed_level1_weights_from_family() -> None:
     )
     found = run("S211", _weights_form(), fixed)
     got = sorted((f.cell, f.severity.value, f.expected, f.actual) for f in found)
-    assert got == [("B12", "warning", "50.0", "55.0"), ("B22", "warning", "10.0", "5.0")]
+    assert got == [("B12", "warning", "50", "55"), ("B22", "warning", "10", "5")]
     assert "产出指标" in found[0].message or "产出指标" in found[1].message
 
 
@@ -491,9 +506,9 @@ def test_s211_printed_label_weight() -> None:
     }
     r = one(run("S211", f))
     assert (r.code, r.severity.value, r.cell) == ("S211", "error", "B12")
-    assert (r.expected, r.actual) == ("55.0", "50")
-    assert "50" in r.message and "55.0" in r.message
-    assert r.computation == "25.0 + 30.0 = 55.0"
+    assert (r.expected, r.actual) == ("55", "50")
+    assert "标注 50 分" in r.message and "25.0 + 30.0 = 55" in r.message
+    assert r.computation == "25.0 + 30.0 = 55"
 
 
 @pytest.mark.parametrize("code", INDICATOR_CODES)
@@ -537,7 +552,10 @@ def test_seed_workbook_indicator_findings() -> None:
         ("05", "H17"), ("05", "H19"), ("06", "H15"), ("06", "H16"),
     ]  # fmt: skip
     want = [(s, c, "S203", "warning") for s, c in strict] + [
-        ("01", "H17", "S205", "warning"),  # 及时/及时 2.5 of 5, "未能在年度内完成"
+        ("01", "H17", "S212", "error"),  # 及时/及时 2.5 of 5: full marks were due
+        ("01", "I17", "S205", "warning"),  # … "未能在年度内完成" contradicts 及时
+        ("15", "H19", "S212", "error"),  # 409 次 against 360 次 (1.14×): 2.5 of 3
+        ("15", "H26", "S212", "error"),  # 提升 / 提升: 19 of 20
         ("06", "E17", "S208", "warning"),  # <4万元 against a budget of 31400.00
         ("12", "F19", "S210", "warning"),  # ≥90% / ≥90%
         ("13", "F14", "S206", "warning"),  # 55 人 / 100 人, 无偏差

@@ -45,8 +45,13 @@ def indicator(
         actual=val(ACTUAL, actual, "actual"),
         level1=Field(CellRef(SHEET, row, 2), level1, level1),
         weight=cell(row, WEIGHT, weight, 1),
-        score=cell(row, SCORE, score, 1),
+        score=cell(row, SCORE, score, 1, computed=True),  # as the reader marks a 1-decimal score
     )
+
+
+def num_of(f: Field[Any] | None) -> float:
+    assert f is not None and isinstance(f.value, float)
+    return f.value
 
 
 def zonghe(family: str = "national", total_score: float = 95.30, decimals: int = 2) -> FormS:
@@ -57,8 +62,8 @@ def zonghe(family: str = "national", total_score: float = 95.30, decimals: int =
         budget=cell(8, 4, 987000.00, 2),
         executed=cell(8, 5, 969188.11, 2),
         weight=cell(8, 6, 10, 0),
-        rate=cell(8, 7, 0.98, 2),
-        score=cell(8, 8, 9.80, 2),
+        rate=cell(8, 7, 0.98, 2, computed=True),
+        score=cell(8, 8, 9.80, 2, computed=True),
     )
     inds = [indicator(14 + i, *spec) for i, spec in enumerate(ZONGHE)]
     return FormS(
@@ -162,9 +167,7 @@ def test_renormalize_na_leaves_out_not_applicable_rows() -> None:
 def test_total_score_rounding_is_a_note() -> None:
     found = run("S302", zonghe(total_score=95.31))
     assert summary(found) == [("S302", "note", "H25")]
-    assert found[0].message == (
-        "总分应为 资金得分 9.80 + 指标得分合计 85.50 = 95.30，表中为 95.31（舍入差异）"
-    )
+    assert found[0].message.endswith("= 95.30，表中为 95.31（舍入差异）")
 
 
 def test_total_score_wrong_is_an_error() -> None:
@@ -180,12 +183,37 @@ def test_total_score_wrong_is_an_error() -> None:
 def test_total_score_one_decimal() -> None:
     # 公务用车运维维护费 prints 95.9: 5.90 + 90.0.
     assert run("S302", zonghe(total_score=95.3, decimals=1)) == []
-    # 12 rounded addends at 1 decimal: up to 12 × 0.05 = 0.6 is a rounding note.
+    # band: 0.05 (the total) + 0.005 (fund score) + 11 computed scores × 0.05 = 0.605
     found = run("S302", zonghe(total_score=95.5, decimals=1))
     assert summary(found) == [("S302", "note", "H25")]
     found = run("S302", zonghe(total_score=96.0, decimals=1))
     assert summary(found) == [("S302", "error", "H25")]
-    assert found[0].message == "总分应为 资金得分 9.80 + 指标得分合计 85.50 = 95.30，表中为 96.0"
+    assert found[0].message == (
+        "总分应为各项得分之和 9.80 + 8.0 + 10.0 + 10.0 + 5.0 + 5.0 + 2.5 + 5.0 + 0.0 + 20.0"
+        " + 0.0 + 20.0 = 95.3，表中为 96.0"
+    )
+
+
+def test_total_off_by_one_over_exact_terms_is_an_error() -> None:
+    # 99 printed over terms adding to exactly 100.00: rounding explains 0.5 + 0.005, not 1.
+    form = zonghe(total_score=99, decimals=0)
+    form.fund.rows[0].score = cell(8, 8, 10.00, 2, computed=True)  # type: ignore[union-attr]
+    for i in form.indicators:
+        i.score = cell(i.row, SCORE, num_of(i.weight), 0)
+    found = run("S302", form)
+    assert summary(found) == [("S302", "error", "H25")]
+    assert found[0].expected == "100.00"
+
+
+def test_total_reconciling_only_with_the_unrounded_term_is_a_warning() -> None:
+    # The fund score is printed 9.80 (10 × 0.98) but the total was added up with 9.82.
+    form = zonghe(total_score=95.32)
+    for i in form.indicators:  # whole and half points typed by the department
+        assert i.score is not None
+        i.score = cell(i.row, SCORE, num_of(i.score), 1)
+    found = run("S302", form)
+    assert summary(found) == [("S302", "warning", "H25")]
+    assert "只与未舍入的得分之和" in found[0].message
 
 
 # --------------------------------------------------------------------------- S303

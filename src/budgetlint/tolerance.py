@@ -1,16 +1,30 @@
-"""Comparing a printed number with a recomputed one, at the printed precision.
+"""Comparing a printed number with a recomputed one: what the printed decimals explain.
 
-A value printed with ``d`` decimals is *equal* to the recomputed value when it
-is its correct rounding (within ``units`` × 10^-d, 0.5 by default).  It is a
-*rounding* difference (a ``note``, never an error) when the gap is explainable
-by rounding: at most one unit of the last printed decimal, or ``terms`` × half
-a unit for a sum of ``terms`` rounded terms.  Anything larger is *wrong*.
+The calibration of FORMS.md ("Judging what a real form prints"):
+
+- A printed value **agrees** with its recomputation when it is the exact value
+  rounded to the printed value's own decimals: within ``units`` (0.5 by
+  default, setting ``rounding_units``) of one unit of its last decimal.
+- A value **cut** at the second decimal or finer (``97.80%`` for 97.81 %,
+  ``0.98`` for 0.9851) is a rounding difference: a note.  Cut at fewer
+  decimals it is wrong: ``9`` for 9.91 loses 0.91 points.
+- For a **sum**, the band is half a unit of the total's last printed decimal
+  plus half a unit of the last printed decimal of each term that is itself a
+  computed value (a rate, a fund score, a proportional score, an amount
+  converted to 万元); typed terms carry no hidden decimals.  Agreeing with the
+  total's own rounding is OK, inside the band a note, outside it wrong.
+
+What a cell prints (its decimals, percent, whether it is computed) is decided
+once by the reader and carried on :class:`budgetlint.model.Field`; these
+functions read it from there.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 from enum import StrEnum
+from typing import Any
 
 EPS = 1e-9
 
@@ -19,6 +33,15 @@ class Verdict(StrEnum):
     OK = "ok"
     ROUNDING = "rounding"
     WRONG = "wrong"
+
+    @property
+    def severity(self) -> str:
+        """The severity of a difference: a note for rounding, else an error."""
+        return "note" if self is Verdict.ROUNDING else "error"
+
+
+def _eps(x: float) -> float:
+    return EPS * max(1.0, abs(x))
 
 
 def decimals_of(x: float) -> int:
@@ -33,19 +56,51 @@ def decimals_of(x: float) -> int:
 
 def compare(
     printed: float,
-    expected: float,
-    decimals: int | None = None,
+    expected: float | Iterable[float],
+    decimals: int = 0,
     *,
-    terms: int = 1,
+    units: float = 0.5,
+    scale: float = 1.0,
+) -> Verdict:
+    """Classify ``printed`` (shown with ``decimals`` in units of ``scale``) against ``expected``.
+
+    ``expected`` may be several acceptable values (a score from the rounded and
+    from the unrounded rate); the closest counts.
+    """
+    exp = [expected] if isinstance(expected, int | float) else list(expected)
+    step = 10.0 ** (-decimals) / scale
+    diff = min(abs(printed - e) for e in exp)
+    ref = max((abs(e) for e in exp), default=0.0)
+    if diff <= units * step + _eps(ref):
+        return Verdict.OK
+    if decimals >= 2 and diff <= step + _eps(ref):
+        return Verdict.ROUNDING  # cut at the second decimal or finer
+    return Verdict.WRONG
+
+
+def judge(field: Any, expected: float | Iterable[float], *, units: float = 0.5) -> Verdict:
+    """A printed field against its recomputation, at the precision the field prints."""
+    v = float(field.value)
+    return compare(v, expected, field.decimals or 0, units=units, scale=field.scale)
+
+
+def sum_band(total: Any, terms: Sequence[Any], *, units: float = 0.5) -> float:
+    """Half a unit of the total's last decimal plus half a unit of each computed term's."""
+    return units * total.step + sum(units * t.step for t in terms if t.computed)
+
+
+def judge_sum(
+    total: Any,
+    terms: Sequence[Any],
+    expected: float,
+    *,
     units: float = 0.5,
 ) -> Verdict:
-    """Classify the difference between ``printed`` (shown with ``decimals``) and ``expected``."""
-    d = decimals_of(printed) if decimals is None else decimals
-    unit = 10.0 ** (-d)
-    diff = abs(printed - expected)
-    if diff <= units * unit + EPS * max(1.0, abs(expected)):
+    """A printed total against the sum of its printed terms (fields)."""
+    diff = abs(float(total.value) - expected)
+    if diff <= units * total.step + _eps(expected):
         return Verdict.OK
-    if diff <= max(unit, terms * 0.5 * unit) + EPS * max(1.0, abs(expected)):
+    if diff <= sum_band(total, terms, units=units) + _eps(expected):
         return Verdict.ROUNDING
     return Verdict.WRONG
 

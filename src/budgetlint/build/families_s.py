@@ -606,7 +606,7 @@ def _national_wan(conv: Callable[[str], str]) -> tuple[Workbook, dict[str, Sheet
         goal=("完成县城及12个乡镇建成区道路清扫保洁320万平方米，48座公厕日常保洁，"
               "生活垃圾日产日清，城乡环境卫生状况持续改善。",
               "全年完成道路清扫保洁326万平方米，48座公厕保洁到位，生活垃圾日产日清，"
-              "无害化处理率98%，城乡人居环境明显改善。"),
+              "无害化处理率98%，城乡人居环境明显改善。年中追加预算52.5万元用于新增道路保洁。"),
         ind_label="年度绩效\n指标", inds=inds, total_weight=100, total_score=99.8,
         fund_formats={"initial": F4, "budget": F4, "executed": F4, "rate": FP},
     )
@@ -770,7 +770,7 @@ def _split_target(conv: Callable[[str], str]) -> tuple[Workbook, dict[str, Sheet
         goal=("为全县86所农村义务教育学校21933名学生提供营养膳食补助，每生每天5元，"
               "确保食品安全，提高学生营养健康水平。",
               "全年为86所学校22108名学生提供营养膳食补助，资金按时拨付，未发生食品安全事故，"
-              "学生营养健康状况持续改善。"),
+              "学生营养健康状况持续改善。因受助学生增加，年中追加预算264000元。"),
         inds=inds, note="无", total_score=98.8, grade="优",
     )
     out[s.ws.title] = s.exp
@@ -1487,7 +1487,8 @@ def _department(conv: Callable[[str], str]) -> tuple[Workbook, dict[str, SheetEx
         fund_label="预算资金（万元）", unit="万元", funds=funds,
         goal=("落实基本公共卫生服务项目，提高免疫规划接种率和家庭医生签约覆盖率，"
               "提升居民健康素养水平。",
-              "基本公共卫生服务覆盖32.6万人，免疫规划疫苗接种率96.8%，居民健康素养水平26.3%。"),
+              "基本公共卫生服务覆盖32.6万人，免疫规划疫苗接种率96.8%，居民健康素养水平26.3%。"
+              "年中追加疫苗接种经费380万元。"),
         ind_label="部门整体绩效指标", inds=inds, total_weight=100, total_score=99.7,
         fund_formats={"initial": FC, "budget": FC, "executed": FC, "rate": F2},
     )

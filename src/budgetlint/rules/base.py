@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +11,9 @@ from budgetlint.findings import Finding, Severity
 from budgetlint.grid import CellRef
 from budgetlint.model import Field, FormS
 from budgetlint.settings import Settings
+from budgetlint.tolerance import Verdict
+from budgetlint.tolerance import judge as _judge
+from budgetlint.tolerance import judge_sum as _judge_sum
 
 RuleFunc = Callable[[FormS, "RuleContext"], Iterable[Finding] | None]
 
@@ -96,6 +99,17 @@ class RuleContext:
     def params(self) -> Any:
         """The family's rule parameters, with the user's overrides applied."""
         return self.settings.family_params(self.family)
+
+    def judge(self, printed: Field[Any], expected: float | Iterable[float]) -> Verdict:
+        """The printed field against its recomputation, at the field's printed precision.
+
+        The one comparison every rule uses; it honours ``rounding_units``.
+        """
+        return _judge(printed, expected, units=self.settings.rounding_units)
+
+    def judge_sum(self, total: Field[Any], terms: Sequence[Field[Any]], expected: float) -> Verdict:
+        """A printed total against the sum of its printed terms (the band of FORMS.md)."""
+        return _judge_sum(total, terms, expected, units=self.settings.rounding_units)
 
     def report(
         self,

@@ -13,8 +13,7 @@ from typing import Any
 
 from budgetlint.model import Field, FormS
 from budgetlint.rules.base import RuleContext, rule
-from budgetlint.rules.fund import ROW_NAMES, num
-from budgetlint.rules.totals import target_not_applicable
+from budgetlint.rules.helpers import ROW_NAMES, num, target_not_applicable
 from budgetlint.tolerance import EPS
 
 # --------------------------------------------------------------------------- S401
@@ -24,7 +23,7 @@ from budgetlint.tolerance import EPS
 def check_required_empty(form: FormS, ctx: RuleContext) -> None:
     """Cells every form must fill are empty.
 
-    - 项目名称 (部门 in the department form);
+    - 项目名称 (部门 in the department form), and 主管部门 where the form has the label;
     - 全年预算数 and 全年执行数 of 年度资金总额;
     - the 年度指标值 and 实际完成值 of an indicator that has a name (not for a row
       that does not apply: name or target ``无`` / ``不适用``);
@@ -52,6 +51,14 @@ def check_required_empty(form: FormS, ctx: RuleContext) -> None:
     if empty(form.project):
         ctx.report(
             at(form.project), "项目名称为空", expected="项目名称", actual="空", sheet=form.sheet
+        )
+    if form.department is not None and form.department.blank:
+        ctx.report(
+            at(form.department),
+            "主管部门为空：应填写主管部门名称（或代码）",
+            expected="主管部门",
+            actual="空",
+            sheet=form.sheet,
         )
 
     total = form.fund.total if form.fund else None

@@ -14,127 +14,18 @@ from typing import Any
 
 from budgetlint.model import Field, FormS, FundBlock, FundRow
 from budgetlint.rules.base import RuleContext, rule
-from budgetlint.scoring import display_rate, execution_rate, fund_score
-from budgetlint.tolerance import EPS, Verdict, compare, decimals_of, fmt
-
-#: Chinese row names used in messages.
-ROW_NAMES: dict[str, str] = {
-    "total": "年度资金总额",
-    "fiscal": "财政拨款",
-    "carryover": "上年结转资金",
-    "special": "财政专户管理资金",
-    "unit": "单位资金",
-    "other": "其他资金",
-}
-
-_DECIMALS_IN_TEXT = re.compile(r"\d\.(\d+)")
-
-
-# --------------------------------------------------------------------------- helpers
-# (also used by budgetlint.rules.totals and budgetlint.rules.completeness)
-
-
-def num(f: Field[Any] | None) -> float | None:
-    """The numeric value of a field, or None (no field, blank, ``—``, text)."""
-    if f is None or f.value is None or isinstance(f.value, bool):
-        return None
-    if isinstance(f.value, int | float):
-        return float(f.value)
-    return None
-
-
-def shown_decimals(f: Field[Any], default: int = 2) -> int:
-    """Decimals the cell shows: the reader's ``decimals``, else read off the raw value."""
-    if f.decimals is not None:
-        return f.decimals
-    raw = f.raw
-    if isinstance(raw, str):
-        m = _DECIMALS_IN_TEXT.search(raw)
-        return len(m.group(1)) if m else 0
-    if isinstance(raw, int | float) and not isinstance(raw, bool):
-        return decimals_of(float(raw))
-    return default
-
-
-def pts(x: float) -> str:
-    """Points as a form prints them, without trailing zeros: 10 -> '10', 85.5 -> '85.5'."""
-    s = f"{x:.4f}".rstrip("0").rstrip(".")
-    return "0" if s in ("-0", "") else s
-
-
-def printed(f: Field[Any], default_decimals: int = 2) -> str:
-    """A numeric cell as the form shows it."""
-    v = num(f)
-    if v is None:
-        return f.text
-    if isinstance(f.raw, str):
-        return f.text
-    return fmt(v, shown_decimals(f, default_decimals))
-
-
-def amount_scale(fund: FundBlock) -> float:
-    """元 per printed unit: 10000 on a 万元 form, else 1."""
-    return 10000.0 if "万" in fund.unit or "萬" in fund.unit else 1.0
-
-
-def amount_text(f: Field[Any], fund: FundBlock) -> str:
-    """An amount in the unit the form prints (元 or 万元)."""
-    v = num(f)
-    if v is None:
-        return f.text or "空"
-    d = f.decimals if f.decimals is not None else 2
-    return fmt(v / amount_scale(fund), d)
-
-
-def amount_decimals(f: Field[Any], fund: FundBlock) -> int:
-    """The printed precision of an amount, as decimals of 元 (0.01 万元 -> -2)."""
-    d = f.decimals if f.decimals is not None else 2
-    return d - (4 if amount_scale(fund) > 1 else 0)
-
-
-def rate_style(f: Field[Any], fund: FundBlock) -> tuple[str, int]:
-    """How a rate cell prints: ('fraction'|'percent'|'percent_sign', fraction decimals)."""
-    d = shown_decimals(f)
-    if (isinstance(f.raw, str) and ("%" in f.raw or "％" in f.raw)) or (
-        f.shown is not None and f.shown.endswith("%") and not fund.rate_percent
-    ):
-        return "percent_sign", d + 2
-    if fund.rate_percent:
-        return "percent", d + 2
-    return "fraction", d
-
-
-def rate_text(rate: float, style: str, decimals: int) -> str:
-    """A fraction as the rate cell would print it (decimals are fraction decimals)."""
-    if style == "fraction":
-        return fmt(rate, decimals)
-    d = max(decimals - 2, 0)
-    return f"{rate * 100:.{d}f}" + ("%" if style == "percent_sign" else "")
-
-
-def fund_weight(form: FormS, ctx: RuleContext) -> tuple[float, Field[Any] | None, str]:
-    """The weight of the fund block: (points, the 分值 cell if any, where it came from).
-
-    The 分值 cell of the total row when it holds a number, else the weight in
-    the block label (``预算执行情况(20分)``), else the family's ``fund_weight``.
-    """
-    total = form.fund.total if form.fund else None
-    w = num(total.weight) if total else None
-    if w is not None and total is not None:
-        return w, total.weight, "分值"
-    if form.fund is not None and form.fund.weight is not None:
-        return float(form.fund.weight), None, "标题"
-    return float(ctx.params.fund_weight), None, "版式"
-
-
-def zero(x: float | None) -> bool:
-    """True for a missing or zero amount."""
-    return x is None or abs(x) < EPS
-
-
-def _severity(v: Verdict) -> str:
-    return "note" if v is Verdict.ROUNDING else "error"
-
+from budgetlint.rules.helpers import (
+    ROW_NAMES,
+    fund_weight,
+    num,
+    pts,
+    rounded_as,
+    show_like,
+    shown,
+    zero,
+)
+from budgetlint.scoring import execution_rate
+from budgetlint.tolerance import EPS, Verdict
 
 # --------------------------------------------------------------------------- S101
 
@@ -161,30 +52,26 @@ def check_rate(form: FormS, ctx: RuleContext) -> None:
     if fund is None:
         return
     for row in fund.rows:
-        if row.rate is None or row.budget is None or row.executed is None:
-            continue
-        shown = num(row.rate)
-        budget, executed = num(row.budget), num(row.executed)
-        if shown is None or executed is None or zero(budget):
+        shown_rate, budget, executed = num(row.rate), num(row.budget), num(row.executed)
+        if row.rate is None or shown_rate is None or executed is None or zero(budget):
             continue
         expected = execution_rate(executed, budget)
         if expected is None:
             continue
-        style, dec = rate_style(row.rate, fund)
-        verdict = compare(shown, expected, dec, units=ctx.settings.rounding_units)
+        verdict = ctx.judge(row.rate, expected)
         if verdict is Verdict.OK:
             continue
-        exp_text = rate_text(expected, style, dec)
-        comp = f"{amount_text(row.executed, fund)} ÷ {amount_text(row.budget, fund)} = {exp_text}"
+        exp_text = row.rate.show(expected)
+        comp = f"{shown(row.executed)} ÷ {shown(row.budget)} = {exp_text}"
         what = ROW_NAMES.get(row.kind, row.label.text)
-        tail = "（舍入差异）" if verdict is Verdict.ROUNDING else ""
+        tail = "（截尾而非四舍五入）" if verdict is Verdict.ROUNDING else ""
         ctx.report(
             row.rate,
             f"{what}执行率应为 {comp}，表中为 {row.rate.text}{tail}",
             expected=exp_text,
             actual=row.rate.text,
             computation=comp,
-            severity=_severity(verdict),
+            severity=verdict.severity,
             related=(row.executed, row.budget),
         )
 
@@ -219,10 +106,9 @@ def check_fund_score(form: FormS, ctx: RuleContext) -> None:
         return
     weight, weight_cell, _source = fund_weight(form, ctx)
     family_weight = float(ctx.params.fund_weight)
-    label_ref = form.fund.weight_ref if form.fund is not None else None
-    if weight_cell is None and label_ref is not None and abs(weight - family_weight) > EPS:
+    if weight_cell is None and fund.weight_ref is not None and abs(weight - family_weight) > EPS:
         ctx.report(
-            label_ref,
+            fund.weight_ref,
             f"资金部分标明 {pts(weight)} 分，本版式规定资金分值为 {pts(family_weight)}",
             expected=pts(family_weight),
             actual=pts(weight),
@@ -236,58 +122,37 @@ def check_fund_score(form: FormS, ctx: RuleContext) -> None:
             actual=weight_cell.text,
             severity="warning",
         )
-    if total.score is None:
+    score, budget, executed = num(total.score), num(total.budget), num(total.executed)
+    if total.score is None or score is None:
         return
-    score = num(total.score)
-    if score is None:
-        return
-    budget = num(total.budget)
-    executed = num(total.executed)
     rate = execution_rate(executed, budget) if executed is not None and not zero(budget) else None
-    dec_score = shown_decimals(total.score)
-    if rate is not None:
-        if total.rate is not None and num(total.rate) is not None:
-            style, dec_rate = rate_style(total.rate, fund)
-        else:
-            style, dec_rate = "fraction", 2
-        shown_rate = display_rate(rate, dec_rate)
-        expected = fund_score(weight, rate, decimals=dec_rate)
-        exact = weight * min(rate, 1.0)
-        rate_shown = rate_text(shown_rate, style, dec_rate)
-        comp = f"{pts(weight)} × min({rate_shown}, 1) = {fmt(expected, max(dec_score, 2))}"
-    else:
-        expected = exact = None
-        comp = ""
     if score > weight + EPS:
         msg = f"资金得分 {total.score.text} 超过资金分值 {pts(weight)}"
-        if comp:
-            msg += f"；应为 {comp}"
-        ctx.report(
-            total.score,
-            msg,
-            expected=fmt(expected, max(dec_score, 2)) if expected is not None else pts(weight),
-            actual=total.score.text,
-            computation=comp or None,
-            severity="error",
-        )
+        if rate is not None:
+            msg += f"；应为 {pts(weight)} × min({show_like(total.rate, rate)}, 1) = "
+            msg += show_like(total.score, weight * min(rate, 1.0))
+        ctx.report(total.score, msg, expected=f"≤{pts(weight)}", actual=total.score.text)
         return
-    if expected is None or exact is None:
-        return
-    units = ctx.settings.rounding_units
-    verdicts = [compare(score, expected, dec_score, units=units)]
-    verdicts.append(compare(score, exact, dec_score, units=units))
-    verdict = min(verdicts, key=lambda v: [Verdict.OK, Verdict.ROUNDING, Verdict.WRONG].index(v))
+    if rate is None:
+        return  # a zero budget: S104
+    printed_rate = rounded_as(total.rate, rate)
+    from_printed = weight * min(max(printed_rate, 0.0), 1.0)
+    exact = weight * min(max(rate, 0.0), 1.0)
+    verdict = ctx.judge(total.score, (from_printed, exact))
     if verdict is Verdict.OK:
         return
-    exp_text = fmt(expected, max(dec_score, 2))
-    tail = "（舍入差异）" if verdict is Verdict.ROUNDING else ""
+    exp_text = show_like(total.score, from_printed)
+    comp = f"{pts(weight)} × min({show_like(total.rate, printed_rate)}, 1) = {exp_text}"
+    if abs(from_printed - exact) > EPS:
+        comp += f"（按未舍入的执行率 {rate * 100:.4f}% 为 {exact:.4f}）"
+    tail = "（截尾而非四舍五入）" if verdict is Verdict.ROUNDING else ""
     ctx.report(
         total.score,
         f"资金得分应为 {comp}，表中为 {total.score.text}{tail}",
         expected=exp_text,
         actual=total.score.text,
         computation=comp,
-        severity=_severity(verdict),
+        severity=verdict.severity,
         related=(total.rate, total.weight),
     )
 
@@ -323,34 +188,32 @@ def check_fund_sum(form: FormS, ctx: RuleContext) -> None:
     total = fund.total if fund else None
     if fund is None or total is None or not fund.parts:
         return
-    for attr, label in _AMOUNT_COLUMNS:
+    for attr, name in _AMOUNT_COLUMNS:
         tf: Field[Any] | None = getattr(total, attr)
-        if tf is None:
-            continue
         tv = num(tf)
-        if tv is None:
+        if tf is None or tv is None:
             continue
-        cells = [getattr(p, attr) for p in fund.parts]
-        present = [c for c in cells if c is not None and num(c) is not None]
+        present = [
+            c
+            for c in (getattr(p, attr) for p in fund.parts)
+            if c is not None and num(c) is not None
+        ]
         if not present:
             continue
         expected = sum(num(c) or 0.0 for c in present)
-        dec = amount_decimals(tf, fund)
-        verdict = compare(tv, expected, dec, terms=len(present), units=ctx.settings.rounding_units)
+        verdict = ctx.judge_sum(tf, present, expected)
         if verdict is Verdict.OK:
             continue
-        d = tf.decimals if tf.decimals is not None else 2
-        scale = amount_scale(fund)
-        exp_text = fmt(expected / scale, d)
-        comp = " + ".join(amount_text(c, fund) for c in present) + f" = {exp_text}"
+        exp_text = show_like(tf, expected)
+        comp = " + ".join(shown(c) for c in present) + f" = {exp_text}"
         tail = "（舍入差异）" if verdict is Verdict.ROUNDING else ""
         ctx.report(
             tf,
-            f"年度资金总额的{label}应为 {comp}，表中为 {amount_text(tf, fund)}{tail}",
+            f"年度资金总额的{name}应为 {comp}，表中为 {shown(tf)}{tail}",
             expected=exp_text,
-            actual=amount_text(tf, fund),
+            actual=shown(tf),
             computation=comp,
-            severity=_severity(verdict),
+            severity=verdict.severity,
             related=present,
         )
 
@@ -358,16 +221,23 @@ def check_fund_sum(form: FormS, ctx: RuleContext) -> None:
 # --------------------------------------------------------------------------- S104
 
 
-@rule("S104", "zero-budget-rate", "error", "全年预算数为 0 却填写执行率或得分")
+def _parts_sum(fund: FundBlock, attr: str) -> tuple[float, list[Field[Any]]]:
+    cells = [getattr(p, attr) for p in fund.parts]
+    present = [c for c in cells if c is not None and num(c) is not None]
+    return sum(num(c) or 0.0 for c in present), present
+
+
+@rule("S104", "zero-budget-rate", "error", "年度资金总额为 0 却填写执行率或得分")
 def check_zero_budget_rate(form: FormS, ctx: RuleContext) -> None:
     """No 执行率 or 得分 on 年度资金总额 when its 全年预算数 is 0 or blank.
 
     Without a budget the rate 全年执行数 ÷ 全年预算数 is undefined, so a rate or
-    a fund score printed there is invented.  Each printed cell is reported:
-    a non-zero value is an error, a 0.00 (which awards nothing) a note.  When
-    the money was entered on a sub-row (a part with 全年预算数 > 0 under a zero
-    总额) or the budget was cut to 0 during the year (年初预算数 > 0), the
-    message says so.
+    a fund score printed there is invented: an error.  When the money sits in a
+    sub-row (其中：本年财政拨款 880 under a 年度资金总额 of 0), the total row is
+    wrong in its amounts (S103) and in whatever rate and score it prints,
+    ``0`` and ``0.00`` included: the message gives the rate and score the row
+    should show, computed from the parts.  Without money anywhere a ``0.00``
+    awards nothing and is a note.
 
     **Anti-pattern (深圳市社会组织能力建设与跟踪服务项目, 2021)**
 
@@ -380,34 +250,47 @@ def check_zero_budget_rate(form: FormS, ctx: RuleContext) -> None:
     """
     fund = form.fund
     total = fund.total if fund else None
-    if fund is None or total is None:
+    if fund is None or total is None or not zero(num(total.budget)):
         return
-    budget = num(total.budget)
-    if not zero(budget):
-        return
-    budget_text = amount_text(total.budget, fund) if total.budget is not None else "空"
+    budget_text = shown(total.budget)
+    parts_budget, _ = _parts_sum(fund, "budget")
+    parts_executed, _ = _parts_sum(fund, "executed")
+    money_in_parts = parts_budget > EPS
     notes: list[str] = []
-    initial = num(total.initial)
-    if total.initial is not None and not zero(initial):
-        notes.append(f"年初预算数 {amount_text(total.initial, fund)} 已调整为 {budget_text}")
-    for p in fund.parts:
-        pb = num(p.budget)
-        if p.budget is not None and pb is not None and pb > EPS:
-            name = p.label.text or ROW_NAMES.get(p.kind, p.kind)
-            notes.append(
-                f"资金填在“{name}”行（全年预算数 {amount_text(p.budget, fund)}），"
-                f"年度资金总额却为 {budget_text}"
-            )
+    if total.initial is not None and not zero(num(total.initial)):
+        notes.append(f"年初预算数 {shown(total.initial)} 已调整为 {budget_text}")
+    should: dict[str, str] = {}
+    if money_in_parts:
+        for p in fund.parts:
+            if not zero(num(p.budget)):
+                name = p.label.text or ROW_NAMES.get(p.kind, p.kind)
+                notes.append(f"资金填在“{name}”行（全年预算数 {shown(p.budget)}）")
+        rate = parts_executed / parts_budget
+        weight, _, _ = fund_weight(form, ctx)
+        budget_shown = show_like(total.budget, parts_budget)
+        executed_shown = show_like(total.budget, parts_executed)
+        should["执行率"] = show_like(total.rate, rate)
+        rate_comp = f"{executed_shown} ÷ {budget_shown} = {should['执行率']}"
+        should["资金得分"] = show_like(total.score, weight * min(rounded_as(total.rate, rate), 1.0))
+        score_comp = f"{pts(weight)} × min({should['执行率']}, 1) = {should['资金得分']}"
     extra = "；" + "；".join(notes) if notes else ""
-    executed_text = amount_text(total.executed, fund) if total.executed is not None else "空"
-    comp = f"{executed_text} ÷ {budget_text} 无意义"
     for f, what in ((total.rate, "执行率"), (total.score, "资金得分")):
-        if f is None:
-            continue
         v = num(f)
-        if v is None:
+        if f is None or v is None:
             continue
-        sev = "note" if zero(v) else "error"
+        if money_in_parts:
+            comp = rate_comp if what == "执行率" else score_comp
+            ctx.report(
+                f,
+                f"年度资金总额的全年预算数为 {budget_text}，但资金在其下各行{extra}："
+                f"总额行的{what}应按各行合计计算为 {comp}，表中为 {f.text}",
+                expected=should[what],
+                actual=f.text,
+                computation=comp,
+                related=(total.budget,),
+            )
+            continue
+        comp = f"{shown(total.executed)} ÷ {budget_text} 无意义"
         ctx.report(
             f,
             f"年度资金总额的全年预算数为 {budget_text}，执行率无法计算（{comp}），"
@@ -415,7 +298,7 @@ def check_zero_budget_rate(form: FormS, ctx: RuleContext) -> None:
             expected="—",
             actual=f.text,
             computation=comp,
-            severity=sev,
+            severity="note" if zero(v) else "error",
             related=(total.budget,),
         )
 
@@ -444,19 +327,19 @@ def check_over_execution(form: FormS, ctx: RuleContext) -> None:
     limit = ctx.settings.max_rate
     for row in fund.rows:
         budget, executed = num(row.budget), num(row.executed)
-        if row.executed is None or executed is None or zero(budget) or budget is None:
+        if row.executed is None or executed is None or budget is None or zero(budget):
             continue
         rate = executed / budget
         if rate <= limit + EPS:
             continue
         what = ROW_NAMES.get(row.kind, row.label.text)
-        comp = f"{amount_text(row.executed, fund)} ÷ {amount_text(row.budget, fund)} = {rate:.2f}"
+        comp = f"{shown(row.executed)} ÷ {shown(row.budget)} = {rate * 100:.2f}%"
         ctx.report(
             row.executed,
-            f"{what}的全年执行数 {amount_text(row.executed, fund)} 超过全年预算数 "
-            f"{amount_text(row.budget, fund)}（执行率 {comp} > {limit:.2f}）",
-            expected=f"≤ {amount_text(row.budget, fund)}",
-            actual=amount_text(row.executed, fund),
+            f"{what}的全年执行数 {shown(row.executed)} 超过全年预算数 {shown(row.budget)}"
+            f"（执行率 {comp}，上限 {limit * 100:g}%）：应调整预算或说明超支原因",
+            expected=f"≤ {shown(row.budget)}",
+            actual=shown(row.executed),
             computation=comp,
             related=(row.budget,),
         )
@@ -464,14 +347,31 @@ def check_over_execution(form: FormS, ctx: RuleContext) -> None:
 
 # --------------------------------------------------------------------------- S106
 
+#: Words that explain a budget change.
+_ADJUST_WORDS = re.compile(
+    r"调整|追加|追减|调减|调增|调剂|压减|收回|核减|增加预算|减少预算|预算变更"
+)
+
+
+def _texts_of(form: FormS) -> list[str]:
+    """Every free text of the form where a department explains itself."""
+    out = [f.text for f in (form.goal_actual, form.goal_planned) if f is not None]
+    out += [i.reason.text for i in form.indicators if i.reason is not None]
+    out += [f.text for f in form.texts.values()]
+    if form.fund is not None:
+        out += [r.reason.text for r in form.fund.rows if r.reason is not None]
+    return out
+
 
 @rule("S106", "adjusted-without-reason", "warning", "预算调整未说明原因")
 def check_adjusted_without_reason(form: FormS, ctx: RuleContext) -> None:
-    """年初预算数 differs from 全年预算数 but the 原因 column of the total row is empty.
+    """年初预算数 differs from 全年预算数 and the form does not say why.
 
-    Only forms that have a reason column on the fund block (the 10 + 90
-    部门预算项目支出绩效自评表: 年初预算 · 调整后预算数 · … · 原因) are checked;
-    the national form has no such column and gets no finding.
+    A budget changed during the year needs its reason: in the fund block's
+    原因 column where the form has one (the 10 + 90 部门预算项目支出绩效自评表),
+    else anywhere the form explains itself (实际完成情况, 偏差原因, 说明 texts)
+    with words such as 调整, 追加, 调减, 收回.  Reported at 全年预算数 of the
+    total row.
 
     **Anti-pattern**
 
@@ -483,25 +383,23 @@ def check_adjusted_without_reason(form: FormS, ctx: RuleContext) -> None:
     """
     fund = form.fund
     total = fund.total if fund else None
-    if fund is None or total is None or total.reason is None:
-        return
-    if not total.reason.blank:
+    if fund is None or total is None or total.initial is None or total.budget is None:
         return
     initial, budget = num(total.initial), num(total.budget)
-    if initial is None or budget is None or total.budget is None or total.initial is None:
+    if initial is None or budget is None or (zero(budget) and zero(initial)):
         return
-    dec = amount_decimals(total.budget, fund)
-    if compare(initial, budget, dec, units=ctx.settings.rounding_units) is Verdict.OK:
+    if ctx.judge(total.budget, initial) is Verdict.OK:
         return
-    diff = budget - initial
-    comp = f"{amount_text(total.budget, fund)} − {amount_text(total.initial, fund)} = " + fmt(
-        diff / amount_scale(fund), total.budget.decimals if total.budget.decimals is not None else 2
-    )
-    at = total.reason if total.reason.ref is not None else total.budget
+    if total.reason is not None and not total.reason.blank:
+        return
+    if total.reason is None and any(_ADJUST_WORDS.search(t) for t in _texts_of(form)):
+        return
+    comp = f"{shown(total.budget)} − {shown(total.initial)} = {show_like(total.budget, budget - initial)}"
+    where = "原因栏为空" if total.reason is not None else "表中未说明调整原因"
     ctx.report(
-        at,
-        f"年初预算数 {amount_text(total.initial, fund)} 调整为全年预算数 "
-        f"{amount_text(total.budget, fund)}（调整 {comp}），原因栏为空",
+        total.reason if total.reason is not None and total.reason.ref is not None else total.budget,
+        f"年初预算数 {shown(total.initial)} 调整为全年预算数 {shown(total.budget)}（调整 {comp}），"
+        f"{where}：应说明预算调整的原因",
         expected="调整原因",
         actual="空",
         computation=comp,
@@ -523,14 +421,10 @@ def _zero_subrow_cells(form: FormS) -> list[tuple[FundRow, Field[Any], str, floa
         if row.budget is not None and not zero(num(row.budget)):
             continue
         for f, name in ((row.rate, "执行率"), (row.score, "得分")):
-            v = num(f) if f is not None else None
+            v = num(f)
             if f is not None and v is not None:
                 out.append((row, f, name, v))
     return out
-
-
-def _budget_text(row: FundRow, fund: FundBlock) -> str:
-    return amount_text(row.budget, fund) if row.budget is not None else "空"
 
 
 @rule("S107", "zero-subrow-rate", "error", "预算为 0 的资金来源行填写了非零执行率或得分")
@@ -551,21 +445,16 @@ def check_zero_subrow_rate(form: FormS, ctx: RuleContext) -> None:
 
         上年结转资金  0.00  0.00  0.00  —  —  —      (or 0.00, tolerated)
     """
-    fund = form.fund
-    if fund is None:
-        return
     for row, f, name, v in _zero_subrow_cells(form):
         if zero(v):
             continue  # 0.00: awards nothing (S108)
         what = ROW_NAMES.get(row.kind, row.label.text)
-        budget_text = _budget_text(row, fund)
         ctx.report(
             f,
-            f"{what}的全年预算数为 {budget_text}，不应填写{name} {f.text}",
+            f"{what}的全年预算数为 {shown(row.budget)}，执行率无法计算，不应填写{name} {f.text}",
             expected="—",
             actual=f.text,
-            computation=f"{amount_text(row.executed, fund) if row.executed else '空'}"
-            f" ÷ {budget_text} 无意义",
+            computation=f"{shown(row.executed)} ÷ {shown(row.budget)} 无意义",
         )
 
 
@@ -592,16 +481,98 @@ def check_zero_subrow_zero_rate(form: FormS, ctx: RuleContext) -> None:
 
         上年结转资金  0.00  0.00  0.00  —  —  —
     """
-    fund = form.fund
-    if fund is None:
-        return
     for row, f, name, v in _zero_subrow_cells(form):
         if name == "执行率" and zero(v):
             what = ROW_NAMES.get(row.kind, row.label.text)
-            budget_text = _budget_text(row, fund)
             ctx.report(
                 f,
-                f"{what}的全年预算数为 {budget_text}，执行率无法计算，此处 {f.text} 不计分，可改为“—”",
+                f"{what}的全年预算数为 {shown(row.budget)}，执行率无法计算，"
+                f"此处 {f.text} 不计分，可改为“—”",
+                expected="—",
+                actual=f.text,
+            )
+
+
+# --------------------------------------------------------------------------- S109
+
+
+@rule("S109", "budget-cut-to-execution", "warning", "调整后预算恰好调减至执行数")
+def check_budget_cut_to_execution(form: FormS, ctx: RuleContext) -> None:
+    """An adjusted budget cut during the year to exactly the amount spent.
+
+    When 年初预算数 was larger and 全年预算数 equals 全年执行数 to the cent, a
+    low execution (65 %) has been turned into 100 % by the adjustment.  The
+    reviewer asks for the adjustment document; the rate against the initial
+    budget is quoted in the message.
+
+    **Anti-pattern**
+
+        年初预算数 200.00  全年预算数 130.00  全年执行数 130.00  执行率 100%
+
+    **Best practice**
+
+        年初预算数 200.00  全年预算数 200.00  全年执行数 130.00  执行率 65%
+        (or the adjustment and its document named in 偏差原因)
+    """
+    fund = form.fund
+    total = fund.total if fund else None
+    if fund is None or total is None:
+        return
+    initial, budget, executed = num(total.initial), num(total.budget), num(total.executed)
+    if initial is None or budget is None or executed is None or zero(budget) or zero(initial):
+        return
+    if total.budget is None or total.initial is None or total.executed is None:
+        return
+    if budget >= initial - EPS or abs(budget - executed) > EPS * max(1.0, budget):
+        return
+    if executed / initial > 0.995:
+        return
+    comp = f"{shown(total.executed)} ÷ {shown(total.initial)} = {executed / initial * 100:.2f}%"
+    ctx.report(
+        total.budget,
+        f"年初预算数 {shown(total.initial)} 调减为全年预算数 {shown(total.budget)}，恰等于全年执行数 "
+        f"{shown(total.executed)}：按年初预算执行率仅为 {comp}，应说明调减依据",
+        expected="全年预算数 ≠ 全年执行数（或说明调减依据）",
+        actual=shown(total.budget),
+        computation=comp,
+        related=(total.initial, total.executed),
+    )
+
+
+# --------------------------------------------------------------------------- S110
+
+
+@rule("S110", "subrow-score", "warning", "资金来源行重复填写分值或得分", scored_only=True)
+def check_subrow_score(form: FormS, ctx: RuleContext) -> None:
+    """分值 and 得分 belong to the 年度资金总额 row only, not to its 其中 sub-rows.
+
+    A weight or score repeated on 其中：当年财政拨款 (or another part) counts the
+    fund twice in any sum over the 分值/得分 columns, and the reviewer cannot
+    tell which score is meant.
+
+    **Anti-pattern**
+
+        年度资金总额        880  880  10  100%  10
+        其中：本年财政拨款   880  880  10  100%  10
+
+    **Best practice**
+
+        年度资金总额        880  880  10  100%  10
+        其中：本年财政拨款   880  880  —   100%  —
+    """
+    fund = form.fund
+    if fund is None:
+        return
+    for row in fund.parts:
+        for f, name in ((row.weight, "分值"), (row.score, "得分")):
+            v = num(f)
+            if f is None or v is None or zero(v):
+                continue
+            what = ROW_NAMES.get(row.kind, row.label.text)
+            ctx.report(
+                f,
+                f"{what}行填写了{name} {f.text}：{name}只应填在年度资金总额行，"
+                "按列合计时资金会被重复计算",
                 expected="—",
                 actual=f.text,
             )

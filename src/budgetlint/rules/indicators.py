@@ -10,152 +10,41 @@ family's parameters (``ctx.params``).
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from typing import Any
 
 from budgetlint.model import Field, FormS, Indicator
 from budgetlint.rules.base import RuleContext, rule
-from budgetlint.scoring import (
-    NUMERIC_KINDS,
-    ScoreResult,
-    achievement_word,
-    band_for,
-    indicator_score,
-    num_text,
+from budgetlint.rules.helpers import (
+    at,
+    deducted,
+    explained,
+    field_text,
+    full_marks,
+    is_cost,
+    label,
+    level1_key,
+    num,
+    over_limit,
+    pts,
+    reason_empty,
+    reason_text,
+    says_no_deviation,
+    score_result,
+    scored,
+    short,
+    show_like,
+    target_of,
+    value_of,
 )
+from budgetlint.scoring import NUMERIC_KINDS, achievement_word, band_for, num_text
 from budgetlint.text import norm, split_weight
-from budgetlint.tolerance import Verdict, compare, decimals_of, fmt
+from budgetlint.tolerance import Verdict, compare, fmt
 from budgetlint.values import Kind, Value
 
-# --------------------------------------------------------------------------- helpers
-
-#: A reason cell that says nothing (treated as empty).
-_EMPTY_REASONS = frozenset({"", "—", "-", "－", "/", "／", "——", "…", "……"})
-#: A reason that says there is no deviation.
-_NO_DEVIATION = frozenset(
-    {"无", "无偏差", "没有偏差", "无差异", "无差距", "不存在偏差", "未发生偏差", "无偏离"}
-)
 #: Words saying the target was missed.
 _MISSED = re.compile(
     r"未能|未完成|没有完成|没能|未按时|未如期|未及时|滞后|延迟|延期|推迟|未达到|未达成|未实现"
 )
-_PUNCT = re.compile(r"[\s。.，,；;！!、]+")
-
-
-def _value(f: Field[Any] | None) -> Value | None:
-    v = f.value if f is not None else None
-    return v if isinstance(v, Value) else None
-
-
-def _num(f: Field[Any] | None) -> float | None:
-    if f is None or f.value is None or isinstance(f.value, bool):
-        return None
-    try:
-        return float(f.value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _dec(f: Field[Any]) -> int:
-    if f.decimals is not None:
-        return f.decimals
-    x = _num(f)
-    return decimals_of(x) if x is not None else 0
-
-
-def _reason(ind: Indicator) -> str:
-    if ind.reason is None or ind.reason.blank:
-        return ""
-    return ind.reason.text
-
-
-def _reason_empty(text: str) -> bool:
-    return _PUNCT.sub("", text) in _EMPTY_REASONS
-
-
-def _says_no_deviation(text: str) -> bool:
-    return _PUNCT.sub("", text) in _NO_DEVIATION
-
-
-def _explained(text: str) -> bool:
-    """A reason that actually explains something (not empty, not 无偏差)."""
-    return not _reason_empty(text) and not _says_no_deviation(text)
-
-
-def _short(text: str, n: int = 30) -> str:
-    return text if len(text) <= n else text[:n] + "…"
-
-
-def _scored(ind: Indicator) -> tuple[float, float] | None:
-    """(weight, score) when the row has both."""
-    w, s = _num(ind.weight), _num(ind.score)
-    if w is None or s is None:
-        return None
-    return w, s
-
-
-def _target(ind: Indicator) -> Value | None:
-    """The target, read as an upper bound when the form marks the row 反向 without a comparator."""
-    t = _value(ind.target)
-    if t is not None and ind.direction and "反向" in ind.direction:
-        if t.kind in NUMERIC_KINDS and t.op in (None, "=", "~"):
-            return replace(t, op="<=")
-    return t
-
-
-def _result(ind: Indicator, ctx: RuleContext) -> ScoreResult | None:
-    t, a, w = _target(ind), _value(ind.actual), _num(ind.weight)
-    if t is None or a is None:
-        return None
-    return indicator_score(
-        w if w is not None else 0.0, t, a, upper_bound_formula=ctx.params.upper_bound_formula
-    )
-
-
-def _deducted(ind: Indicator, ctx: RuleContext) -> bool:
-    """得分 below 分值 by more than rounding."""
-    ws = _scored(ind)
-    if ws is None or ind.score is None:
-        return False
-    w, s = ws
-    return s < w and compare(s, w, _dec(ind.score), units=ctx.settings.rounding_units) != Verdict.OK
-
-
-def _full_marks(ind: Indicator, ctx: RuleContext) -> bool:
-    ws = _scored(ind)
-    if ws is None or ind.score is None:
-        return False
-    w, s = ws
-    return w > 0 and (
-        s >= w or compare(s, w, _dec(ind.score), units=ctx.settings.rounding_units) == Verdict.OK
-    )
-
-
-def _label(ind: Indicator) -> str:
-    return f"“{_short(ind.name.text, 24)}”"
-
-
-def _at(*fields: Field[Any] | None) -> Field[Any] | None:
-    """The first field that has a cell."""
-    for f in fields:
-        if f is not None and f.ref is not None:
-            return f
-    return next((f for f in fields if f is not None), None)
-
-
-def _ftext(f: Field[Any]) -> str:
-    """A label field's normalised value (the reader stores 产出指标 for 产出指标(50分))."""
-    return f.value if isinstance(f.value, str) and f.value else f.text
-
-
-def _is_cost(ind: Indicator) -> bool:
-    return any(
-        f is not None and norm(_ftext(f)).startswith("成本指标") for f in (ind.level1, ind.level2)
-    )
-
-
-def _level1_key(text: str) -> str:
-    return norm(split_weight(text)[0])
 
 
 # --------------------------------------------------------------------------- rules
@@ -181,25 +70,24 @@ def score_range(form: FormS, ctx: RuleContext) -> None:
     | 采购服务量 | =3 项 | 3 项 | 10.0 | 10.0 |
     """
     for ind in form.indicators:
-        ws = _scored(ind)
-        if ws is None or ind.score is None:
+        ws = scored(ind)
+        if ws is None or ind.score is None or ind.weight is None:
             continue
         w, s = ws
-        d = _dec(ind.score)
-        if s < 0 and compare(s, 0.0, d) != Verdict.OK:
+        if s < 0 and ctx.judge(ind.score, 0.0) is not Verdict.OK:
             ctx.report(
                 ind.score,
-                f"指标{_label(ind)}得分为负数：应在 0 至 {fmt(w, 1)} 之间，实际为 {ind.score.text}",
-                expected=f"0–{fmt(w, 1)}",
+                f"指标{label(ind)}得分为负数：应在 0 至 {ind.weight.text} 之间，实际为 {ind.score.text}",
+                expected=f"0–{ind.weight.text}",
                 actual=ind.score.text,
             )
-        elif s > w and compare(s, w, d) != Verdict.OK:
+        elif s > w and ctx.judge(ind.score, w) is not Verdict.OK:
             ctx.report(
                 ind.score,
-                f"指标{_label(ind)}得分超过分值：应不超过 {fmt(w, 1)}，实际为 {ind.score.text}",
-                expected=f"≤{fmt(w, 1)}",
+                f"指标{label(ind)}得分 {ind.score.text} 超过分值 {ind.weight.text}",
+                expected=f"≤{ind.weight.text}",
                 actual=ind.score.text,
-                related=[ind.weight] if ind.weight else (),
+                related=[ind.weight],
             )
 
 
@@ -233,40 +121,29 @@ def score_recomputed(form: FormS, ctx: RuleContext) -> None:
     | 接待人次 | 约120人 | 53人 | 10.0 | 4.42 |
     """
     for ind in form.indicators:
-        ws = _scored(ind)
-        res = _result(ind, ctx)
+        ws = scored(ind)
+        res = score_result(ind, ctx)
         if ws is None or ind.score is None or res is None or res.expected is None:
             continue
         w, s = ws
-        d = _dec(ind.score)
-        if (s < 0 or s > w) and compare(s, min(max(s, 0.0), w), d) != Verdict.OK:
+        if s < 0 or s > w:
             continue  # S201
-        verdict = compare(s, res.expected, d, units=ctx.settings.rounding_units)
-        if verdict == Verdict.OK:
+        verdict = ctx.judge(ind.score, res.expected)
+        if verdict is Verdict.OK:
             continue
-        if verdict == Verdict.WRONG and s < res.expected and res.met is True:
-            continue  # a discretionary deduction on a reached target: S204/S205/S206
-        shown = fmt(res.expected, max(d, 2))
-        if verdict == Verdict.ROUNDING:
-            ctx.report(
-                ind.score,
-                f"指标{_label(ind)}得分与重算值有舍入差异：重算为 {shown}（{res.method}），"
-                f"填写为 {ind.score.text}",
-                expected=shown,
-                actual=ind.score.text,
-                computation=res.method,
-                severity="note",
-            )
-        else:
-            ctx.report(
-                ind.score,
-                f"指标{_label(ind)}得分与按指标值重算的结果不符：应为 {shown}（{res.method}），"
-                f"实际填写 {ind.score.text}",
-                expected=shown,
-                actual=ind.score.text,
-                computation=res.method,
-                related=[f for f in (ind.target, ind.actual, ind.weight) if f is not None],
-            )
+        if s < res.expected and res.met is True:
+            continue  # points deducted on a reached target: S212
+        exp_text = show_like(ind.score, res.expected, extra=max(0, 2 - (ind.score.decimals or 0)))
+        tail = "（截尾而非四舍五入）" if verdict is Verdict.ROUNDING else ""
+        ctx.report(
+            ind.score,
+            f"指标{label(ind)}得分应为 {res.method}，表中为 {ind.score.text}{tail}",
+            expected=exp_text,
+            actual=ind.score.text,
+            computation=res.method,
+            severity=verdict.severity,
+            related=[f for f in (ind.target, ind.actual, ind.weight) if f is not None],
+        )
 
 
 @rule(
@@ -293,13 +170,13 @@ def strict_bound_equality(form: FormS, ctx: RuleContext) -> None:
     | 项目实施的满意度 | ≥90% | 90% | 20.0 | 20.0 | 无偏差 |
     """
     for ind in form.indicators:
-        res = _result(ind, ctx)
-        if res is None or not res.strict_equality or not _full_marks(ind, ctx):
+        res = score_result(ind, ctx)
+        if res is None or not res.strict_equality or not full_marks(ind, ctx):
             continue
         assert ind.score is not None and ind.weight is not None
         ctx.report(
             ind.score,
-            f"指标{_label(ind)}目标值“{ind.target.text}”为严格界限，实际完成值“{ind.actual.text}”"
+            f"指标{label(ind)}目标值“{ind.target.text}”为严格界限，实际完成值“{ind.actual.text}”"
             f"恰等于界值，未达到目标，却给了满分：应低于 {ind.weight.text}，"
             f"实际得分 {ind.score.text}",
             expected=f"<{ind.weight.text}",
@@ -335,39 +212,39 @@ def reason_missing(form: FormS, ctx: RuleContext) -> None:
     | 接待人次 | 约120人 | 53人 | 10.0 | 4.42 | 因疫情影响，2021年来我局调研单位减少。 |
     """
     for ind in form.indicators:
-        res = _result(ind, ctx)
+        res = score_result(ind, ctx)
         met = res.met if res is not None else None
-        deducted = _deducted(ind, ctx)
-        if res is not None and res.strict_equality and _full_marks(ind, ctx):
+        cut = deducted(ind, ctx)
+        if res is not None and res.strict_equality and full_marks(ind, ctx):
             continue  # S203
         missed = met is False
-        if not (deducted or missed):
+        if not (cut or missed):
             continue
-        t, a = _target(ind), _value(ind.actual)
+        t, a = target_of(ind), value_of(ind.actual)
         if t is not None and a is not None and met is not False:
-            if _over_limit(t, a, ctx.settings.over_achievement_ratio) is not None:
+            if over_limit(t, a, ctx.settings.over_achievement_ratio) is not None:
                 continue  # an unexplained over-achievement: S206
-        text = _reason(ind)
-        at = _at(ind.reason, ind.score, ind.actual)
-        if deducted:
+        text = reason_text(ind)
+        where = at(ind.reason, ind.score, ind.actual)
+        if cut:
             assert ind.score is not None and ind.weight is not None
             what = f"得分 {ind.score.text} 低于分值 {ind.weight.text}"
             if met is True:
-                what += "（目标已达成却扣分）"
+                what += "（目标已达成却扣分，见 S212）"
         else:
             what = f"实际完成值“{ind.actual.text}”未达到年度指标值“{ind.target.text}”"
-        if _reason_empty(text):
+        if reason_empty(text):
             ctx.report(
-                at,
-                f"指标{_label(ind)}{what}，但偏差原因分析为空：应说明偏差原因及改进措施",
+                where,
+                f"指标{label(ind)}{what}，但偏差原因分析为空：应说明偏差原因及改进措施",
                 expected="偏差原因及改进措施",
                 actual="（空）",
                 related=[f for f in (ind.score, ind.actual) if f is not None],
             )
-        elif deducted and _says_no_deviation(text):
+        elif cut and says_no_deviation(text):
             ctx.report(
-                at,
-                f"指标{_label(ind)}{what}，偏差原因却填“{text}”，与扣分矛盾：应说明扣分原因",
+                where,
+                f"指标{label(ind)}{what}，偏差原因却填“{text}”，与扣分矛盾：应说明扣分原因",
                 expected="扣分原因及改进措施",
                 actual=text,
                 related=[f for f in (ind.score, ind.weight) if f is not None],
@@ -401,7 +278,8 @@ def reason_contradicts(form: FormS, ctx: RuleContext) -> None:
     If the actual is the target (``及时`` / ``及时``, ``3 项`` / ``3 项``) the target
     was reached; a deduction explained by "未能在年度内完成" contradicts the
     actual. Either the actual is wrong (it should say what was really achieved)
-    or the deduction is. Reported at the 得分 cell, with the reason cell related.
+    or the deduction is. Reported at the reason cell; the deduction itself is
+    S212's error at the 得分 cell.
 
     **Anti-pattern**
 
@@ -416,55 +294,23 @@ def reason_contradicts(form: FormS, ctx: RuleContext) -> None:
     | 宣传材料投放及时性 | 及时 | 部分延迟 | 5.0 | 2.5 | 因疫情，6 期延至次年 4 月播出。 |
     """
     for ind in form.indicators:
-        t, a = _value(ind.target), _value(ind.actual)
-        if t is None or a is None or not _equal_to_target(t, a) or not _deducted(ind, ctx):
+        t, a = value_of(ind.target), value_of(ind.actual)
+        if t is None or a is None or not _equal_to_target(t, a) or not deducted(ind, ctx):
             continue
-        text = _reason(ind)
+        text = reason_text(ind)
         m = _MISSED.search(text)
         if not m:
             continue
         assert ind.score is not None and ind.weight is not None
-        where = f"（{ind.reason.cell}）" if ind.reason is not None and ind.reason.cell else ""
         ctx.report(
-            ind.score,
-            f"指标{_label(ind)}实际完成值“{ind.actual.text}”与年度指标值“{ind.target.text}”一致，"
-            f"得分 {ind.score.text} 却低于分值 {ind.weight.text}，"
-            f"偏差原因{where}称“{_short(text, 40)}”（“{m.group(0)}”），与完成值矛盾："
-            f"应得 {ind.weight.text} 或更正实际完成值",
-            expected=ind.weight.text,
-            actual=ind.score.text,
-            related=[f for f in (ind.reason, ind.actual, ind.target) if f is not None],
+            at(ind.reason, ind.score),
+            f"指标{label(ind)}偏差原因称“{short(text, 40)}”（“{m.group(0)}”），"
+            f"但实际完成值“{ind.actual.text}”与年度指标值“{ind.target.text}”一致："
+            "原因与完成值矛盾，应更正实际完成值或原因",
+            expected=f"与实际完成值“{ind.actual.text}”一致的说明",
+            actual=short(text, 40),
+            related=[f for f in (ind.score, ind.actual, ind.target) if f is not None],
         )
-
-
-def _over_limit(t: Value, a: Value, ratio: float) -> tuple[float, str] | None:
-    """(limit, description) when ``a`` is an over-achievement of ``t``, else None."""
-    if a.op not in (None, "=", "~") or a.number is None or a.kind not in NUMERIC_KINDS:
-        return None
-    an = float(a.number)
-    if t.kind == Kind.RANGE:
-        if t.upper is None:
-            return None
-        hi = float(t.upper)
-        if (t.unit == "%") != (a.kind == Kind.PERCENT):
-            return None
-        above = an > hi + 1e-9 * max(1.0, abs(hi)) or (t.upper_op == "<" and an >= hi)
-        return (hi, f"高于年度指标值区间“{t.text}”的上限") if above else None
-    if t.kind not in NUMERIC_KINDS or t.number is None or t.op not in (None, "=", "~", ">=", ">"):
-        return None
-    if (t.kind == Kind.PERCENT) != (a.kind == Kind.PERCENT):
-        return None
-    tn = float(t.number)
-    if tn <= 0:
-        return None
-    if t.kind == Kind.PERCENT and an <= 1.0 + 1e-9:
-        return None  # a share that reached 100 % is saturation, not a badly set target
-    limit = ratio * tn
-    if an > limit + 1e-9 * max(1.0, limit):
-        return limit, (
-            f"超过年度指标值“{t.text}”的 {num_text(ratio)} 倍（达 {an / tn * 100:.2f}%）"
-        )
-    return None
 
 
 @rule("S206", "over-achievement", "warning", "大幅超额完成但未说明原因")
@@ -491,21 +337,21 @@ def over_achievement(form: FormS, ctx: RuleContext) -> None:
     | 编印社会组织示范点展示宣传资料 | 3000 份 | 4400 份 | 3.0 | 2.5 | 参访人员增加，… |
     """
     for ind in form.indicators:
-        t, a = _target(ind), _value(ind.actual)
+        t, a = target_of(ind), value_of(ind.actual)
         if t is None or a is None:
             continue
-        over = _over_limit(t, a, ctx.settings.over_achievement_ratio)
+        over = over_limit(t, a, ctx.settings.over_achievement_ratio)
         if over is None:
             continue
-        text = _reason(ind)
-        if _explained(text):
+        text = reason_text(ind)
+        if explained(text):
             continue
         limit, how = over
         k = t.kind if t.kind != Kind.RANGE else a.kind
         unit = f" {t.unit}" if t.unit and t.unit != "%" else ""
         ctx.report(
             ind.actual,
-            f"指标{_label(ind)}实际完成值“{ind.actual.text}”{how}，"
+            f"指标{label(ind)}实际完成值“{ind.actual.text}”{how}，"
             f"偏差原因未说明（{text or '空'}）：应说明超额原因并改进目标设定",
             expected=f"≤{num_text(limit, k)}{unit}",
             actual=ind.actual.text,
@@ -534,14 +380,14 @@ def none_target_weight(form: FormS, ctx: RuleContext) -> None:
     | 生态效益指标 | 无 | 无 | 无 | 0.0 | 0.0 |
     """
     for ind in form.indicators:
-        t = _value(ind.target)
-        w = _num(ind.weight)
+        t = value_of(ind.target)
+        w = num(ind.weight)
         if t is None or t.kind != Kind.NONE or w is None or ind.weight is None:
             continue
-        if w > 0 and compare(w, 0.0, _dec(ind.weight)) != Verdict.OK:
+        if w > 0 and ctx.judge(ind.weight, 0.0) is not Verdict.OK:
             ctx.report(
                 ind.weight,
-                f"指标{_label(ind)}年度指标值为“{ind.target.text}”（不适用），分值应为 0，实际为 "
+                f"指标{label(ind)}年度指标值为“{ind.target.text}”（不适用），分值应为 0，实际为 "
                 f"{ind.weight.text}",
                 expected="0",
                 actual=ind.weight.text,
@@ -558,8 +404,8 @@ def cost_vs_fund(form: FormS, ctx: RuleContext) -> None:
     within ``cost_tolerance`` (relative, 1 % by default). A cost target far from
     the budget means one of the two was copied from another year or project.
 
-    Only whole-project costs are compared: an amount under half or over twice
-    the fund figure is a unit or component cost (每公里年均养护成本 ≤0.5万元,
+    Only whole-project costs are compared: an amount under half the fund
+    figure is a unit or component cost (每公里年均养护成本 ≤0.5万元,
     生均资助成本 ≤1000元, “三公”经费控制数 in a 部门整体 form) and is left alone.
 
     **Anti-pattern**
@@ -583,23 +429,23 @@ def cost_vs_fund(form: FormS, ctx: RuleContext) -> None:
         ("实际完成值", "全年执行数", "actual", total.executed),
     )
     for ind in form.indicators:
-        if not _is_cost(ind):
+        if not is_cost(ind):
             continue
         for what, fund_label, attr, fund_field in pairs:
             f: Field[Any] = getattr(ind, attr)
-            v = _value(f)
-            ref = _num(fund_field)
+            v = value_of(f)
+            ref = num(fund_field)
             if v is None or v.kind != Kind.AMOUNT or v.number is None or not ref:
                 continue
             amount = float(v.number)
-            if not 0.5 <= amount / ref <= 2.0:
+            if amount / ref < 0.5:
                 continue  # a unit or component cost, not the project's total
             gap = abs(amount - ref) / abs(ref)
             if gap <= tol + 1e-9:
                 continue
             ctx.report(
                 f,
-                f"成本指标{_label(ind)}{what}“{f.text}”折合 {fmt(amount)} 元，与资金表{fund_label} "
+                f"成本指标{label(ind)}{what}“{f.text}”折合 {fmt(amount)} 元，与资金表{fund_label} "
                 f"{fmt(ref)} 元相差 {gap * 100:.2f}%（允许 {tol * 100:g}%）：应约为 {fmt(ref)} 元",
                 expected=fmt(ref),
                 actual=fmt(amount),
@@ -630,8 +476,8 @@ def qualitative_band(form: FormS, ctx: RuleContext) -> None:
     """
     bands = ctx.params.bands
     for ind in form.indicators:
-        a = _value(ind.actual)
-        ws = _scored(ind)
+        a = value_of(ind.actual)
+        ws = scored(ind)
         if a is None or a.kind != Kind.ACHIEVEMENT or ws is None or ind.score is None:
             continue
         w, s = ws
@@ -639,13 +485,13 @@ def qualitative_band(form: FormS, ctx: RuleContext) -> None:
         if band is None or w <= 0:
             continue
         lo, hi = band
-        half = ctx.settings.rounding_units * 10.0 ** (-_dec(ind.score)) + 1e-9
+        half = ctx.settings.rounding_units * ind.score.step + 1e-9
         if lo * w - half <= s <= hi * w + half:
             continue
         word = achievement_word(a.word or a.text)
         ctx.report(
             ind.score,
-            f"指标{_label(ind)}实际完成值为“{word}”，得分应在分值的 {lo * 100:g}%–{hi * 100:g}% "
+            f"指标{label(ind)}实际完成值为“{word}”，得分应在分值的 {lo * 100:g}%–{hi * 100:g}% "
             f"之间（{fmt(lo * w)}–{fmt(hi * w)}），实际得分 {ind.score.text}（{s / w * 100:.2f}%）",
             expected=f"{fmt(lo * w)}–{fmt(hi * w)}",
             actual=ind.score.text,
@@ -673,13 +519,13 @@ def bound_repeated(form: FormS, ctx: RuleContext) -> None:
     | 党员满意度 | ≥90% | 92.5% | 13.0 | 13.0 |
     """
     for ind in form.indicators:
-        a = _value(ind.actual)
+        a = value_of(ind.actual)
         if a is None or a.op not in (">=", ">", "<=", "<"):
             continue
         same = norm(ind.actual.text) == norm(ind.target.text)
         ctx.report(
             ind.actual,
-            f"指标{_label(ind)}实际完成值“{ind.actual.text}”是界限而非实测值"
+            f"指标{label(ind)}实际完成值“{ind.actual.text}”是界限而非实测值"
             + ("，与年度指标值相同" if same else f"（年度指标值“{ind.target.text}”）")
             + "：应填写实际达到的数值",
             expected="实测值（如 92.5%）",
@@ -714,52 +560,141 @@ def level1_weights(form: FormS, ctx: RuleContext) -> None:
     """
     groups: dict[str, list[Indicator]] = {}
     for ind in form.indicators:
-        if ind.level1 is None or _num(ind.weight) is None:
+        if ind.level1 is None or num(ind.weight) is None:
             continue
-        groups.setdefault(_level1_key(_ftext(ind.level1)), []).append(ind)
-
-    def total(inds: list[Indicator]) -> tuple[float, int]:
-        ws = [_num(i.weight) or 0.0 for i in inds]
-        return sum(ws), max((_dec(i.weight) for i in inds if i.weight is not None), default=0)
-
-    fixed: dict[str, float] = ctx.params.level1_weights or {}
-    for name, want in fixed.items():
-        inds = groups.get(_level1_key(name))
-        if not inds:
+        groups.setdefault(level1_key(field_text(ind.level1)), []).append(ind)
+    fixed = {level1_key(k): float(v) for k, v in (ctx.params.level1_weights or {}).items()}
+    printed = {level1_key(k): f for k, f in form.level1_weights.items() if num(f) is not None}
+    units = ctx.settings.rounding_units
+    for key in dict.fromkeys([*printed, *fixed]):
+        inds = groups.get(key, [])
+        if any(i.weight_source not in ("cell", "name") for i in inds):
+            continue  # weights derived from the label itself: nothing to compare
+        fields = [i.weight for i in inds if i.weight is not None]
+        got = sum(num(f) or 0.0 for f in fields)
+        d = max((f.decimals or 0 for f in fields), default=0)
+        comp = " + ".join(f.text for f in fields) + f" = {pts(got)}"
+        name = split_weight(key)[0]
+        label_field = printed.get(key)
+        if label_field is not None:
+            want = num(label_field) or 0.0
+            if not inds:
+                continue  # an empty block is S214's
+            verdict = compare(got, want, max(d, label_field.decimals or 0), units=units)
+            if verdict is not Verdict.OK:
+                ctx.report(
+                    label_field,
+                    f"一级指标“{name}”标注 {pts(want)} 分，其下各指标分值合计为 {comp}：两者应相等",
+                    expected=pts(got),
+                    actual=pts(want),
+                    computation=comp,
+                    severity="error",
+                    related=fields,
+                )
+            elif key in fixed and abs(want - fixed[key]) > 1e-9:
+                ctx.report(
+                    label_field,
+                    f"一级指标“{name}”标注 {pts(want)} 分，本版式规定为 {pts(fixed[key])} 分",
+                    expected=pts(fixed[key]),
+                    actual=pts(want),
+                )
+            continue
+        if key not in fixed or not inds:
             continue  # a missing block is a completeness matter
-        got, d = total(inds)
-        if compare(got, float(want), d, terms=len(inds)) == Verdict.OK:
+        if compare(got, fixed[key], d, units=units) is Verdict.OK:
             continue
-        first = _at(*(i.level1 for i in inds))
         ctx.report(
-            first,
-            f"一级指标“{name}”下各指标分值合计为 {fmt(got, max(d, 1))}，"
-            f"与规定分值 {fmt(float(want), 1)} 不符",
-            expected=fmt(float(want), 1),
-            actual=fmt(got, max(d, 1)),
-            computation=" + ".join(i.weight.text for i in inds if i.weight is not None)
-            + f" = {fmt(got, max(d, 1))}",
-            related=[i.weight for i in inds if i.weight is not None],
+            at(*(i.level1 for i in inds)),
+            f"一级指标“{name}”下各指标分值合计为 {comp}，本版式规定为 {pts(fixed[key])} 分",
+            expected=pts(fixed[key]),
+            actual=pts(got),
+            computation=comp,
+            related=fields,
         )
 
-    for label, field in form.level1_weights.items():
-        want_p = _num(field)
-        if want_p is None:
+
+@rule("S212", "met-target-deducted", "error", "目标已达成却扣分", scored_only=True)
+def met_target_deducted(form: FormS, ctx: RuleContext) -> None:
+    """A target that is met earns full marks: a deduction there is an error.
+
+    When the comparison holds (``≥90%`` against ``95%``), the qualitative actual
+    equals the target (``及时`` / ``及时``) or the date was kept, the score is the
+    weight, whatever the 偏差原因 says: either full marks were due, or the
+    actual should record the shortfall.  Common real practices that are still
+    errors: a flat 10 % off every met target, or the score computed as weight ×
+    achieved percentage although the target is met (target 98 %, actual 98 %,
+    20 × 98 % = 19.6).  The only discretionary deduction is for an
+    over-achievement (actual beyond ``over_achievement_ratio`` × target): it
+    needs a reason, which is S206's.
+
+    **Anti-pattern**
+
+    | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因 |
+    | --- | --- | --- | --- | --- | --- |
+    | 宣传材料投放及时性 | 及时 | 及时 | 5.0 | 2.5 | 因疫情影响，…未能在年度内完成。 |
+
+    **Best practice**
+
+    | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因 |
+    | --- | --- | --- | --- | --- | --- |
+    | 宣传材料投放及时性 | 及时 | 及时 | 5.0 | 5.0 | 无偏差 |
+    """
+    ratio = ctx.settings.over_achievement_ratio
+    for ind in form.indicators:
+        res = score_result(ind, ctx)
+        if res is None or res.met is not True or res.expected is None or ind.score is None:
             continue
-        inds = groups.get(_level1_key(label), [])
-        got, d = total(inds)
-        verdict = compare(want_p, got, max(d, _dec(field)), terms=max(len(inds), 1))
-        if verdict == Verdict.OK:
+        if not deducted(ind, ctx) or ind.weight is None:
             continue
-        name = split_weight(label)[0]
+        t, a = target_of(ind), value_of(ind.actual)
+        if t is not None and a is not None and over_limit(t, a, ratio) is not None:
+            continue  # a discretionary deduction for over-achievement: S206
+        if res.above_range:
+            continue
         ctx.report(
-            field,
-            f"一级指标“{name}”标注分值 {num_text(want_p)}，其下各指标分值合计为 "
-            f"{fmt(got, max(d, 1))}：两者应相等",
-            expected=fmt(got, max(d, 1)),
-            actual=num_text(want_p),
-            computation=" + ".join(i.weight.text for i in inds if i.weight is not None)
-            + f" = {fmt(got, max(d, 1))}",
-            severity="error" if verdict == Verdict.WRONG else "note",
-            related=[i.weight for i in inds if i.weight is not None],
+            ind.score,
+            f"指标{label(ind)}实际完成值“{ind.actual.text}”已达到年度指标值“{ind.target.text}”，"
+            f"应得满分 {ind.weight.text}，表中为 {ind.score.text}：目标已达成不应扣分，"
+            "如确有差距应在实际完成值中如实填写",
+            expected=ind.weight.text,
+            actual=ind.score.text,
+            computation=res.method,
+            related=[f for f in (ind.target, ind.actual, ind.weight) if f is not None],
         )
+
+
+@rule("S213", "weight-unknown", "note", "指标分值未列出，未核对得分", scored_only=True)
+def weight_unknown(form: FormS, ctx: RuleContext) -> None:
+    """Indicators whose weight the form does not print and the reader could not derive.
+
+    Where there is no 分值 column, a weight comes from the row's own name
+    (``(10分)``) or from an equal share of its block's weight, the latter only
+    where the form states equal shares or every printed score fits within the
+    share.  Otherwise the weight is unknown: no score-versus-weight rule runs on
+    those indicators (a guessed weight never raises an error), and this one
+    note says so, at the first such indicator's score.
+
+    **Anti-pattern**
+
+    | 三级指标 | 年初目标值(A) | 实际完成值(B) | 得分 |
+    | --- | --- | --- | --- |
+    | 培训人次 | 200人次 | 210人次 | 20 |
+
+    **Best practice**
+
+    | 三级指标 | 年初目标值(A) | 实际完成值(B) | 分值 | 得分 |
+    | --- | --- | --- | --- | --- |
+    | 培训人次 | 200人次 | 210人次 | 20 | 20 |
+    """
+    unknown = [i for i in form.indicators if i.weight_source == "unknown"]
+    if not unknown:
+        return
+    first = unknown[0]
+    ctx.report(
+        at(first.score, first.name),
+        f"表中未列出 {len(unknown)} 项指标的分值，且无法按区块等分推定（如“{short(first.name.text, 16)}”）："
+        "这些指标的得分未与分值核对",
+        expected="分值",
+        actual="未列出",
+        sheet=form.sheet,
+    )

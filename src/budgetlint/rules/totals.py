@@ -10,26 +10,19 @@ from typing import Any
 
 from budgetlint.model import Field, FormS, Indicator
 from budgetlint.rules.base import RuleContext, rule
-from budgetlint.rules.fund import fund_weight, num, pts, shown_decimals
+from budgetlint.rules.helpers import (
+    fund_weight,
+    num,
+    pts,
+    score_result,
+    show_like,
+    target_not_applicable,
+)
+from budgetlint.scoring import execution_rate
 from budgetlint.scoring import grade as grade_of
 from budgetlint.settings import DEFAULT_GRADES, NATIONAL_GRADES
 from budgetlint.text import norm
-from budgetlint.tolerance import EPS, Verdict, compare, decimals_of, fmt
-
-_NONE_TEXTS = frozenset({"无", "0", "不适用", "/", "—", "-"})
-
-
-def target_not_applicable(ind: Indicator) -> bool:
-    """True when the indicator's target says it does not apply (``无``, ``0``, ``不适用``)."""
-    v = ind.target.value
-    kind = getattr(v, "kind", None)
-    if kind is not None:
-        return str(getattr(kind, "name", kind)).upper().endswith("NONE")
-    return ind.target.text.replace(" ", "") in _NONE_TEXTS
-
-
-def _weight_decimals(fields: list[Field[Any]]) -> int:
-    return max((shown_decimals(f, 0) for f in fields), default=0)
+from budgetlint.tolerance import EPS, Verdict, compare
 
 
 def _last_weight_cell(form: FormS) -> Field[Any] | None:
@@ -38,10 +31,6 @@ def _last_weight_cell(form: FormS) -> Field[Any] | None:
             return ind.weight
     total = form.fund.total if form.fund else None
     return total.weight if total is not None else None
-
-
-def _verdict_severity(v: Verdict) -> str:
-    return "note" if v is Verdict.ROUNDING else "error"
 
 
 # --------------------------------------------------------------------------- S301
@@ -72,6 +61,8 @@ def check_weights_sum(form: FormS, ctx: RuleContext) -> None:
     """
     params = ctx.params
     total_points = float(params.total_weight)
+    if any(i.weight_source == "unknown" for i in form.indicators):
+        return  # weights the form does not print: S213
     fw, fw_cell, _ = fund_weight(form, ctx)
     weights: list[Field[Any]] = []
     left_out = 0
@@ -86,39 +77,39 @@ def check_weights_sum(form: FormS, ctx: RuleContext) -> None:
         return  # no indicator weight read at all (a blank template): nothing to add up
     ind_sum = sum(num(w) or 0.0 for w in weights)
     computed = fw + ind_sum
-    terms = len(weights) + 1
-    dec = max(_weight_decimals(weights), shown_decimals(fw_cell, 0) if fw_cell else 0)
+    dec = max((f.decimals or 0 for f in [*weights, *([fw_cell] if fw_cell else [])]), default=0)
     units = ctx.settings.rounding_units
     comp = f"资金 {pts(fw)} + 指标 {pts(ind_sum)} = {pts(computed)}"
     if left_out:
         comp += f"（已剔除 {left_out} 项不适用指标）"
-    at = form.total_weight if form.total_weight is not None else _last_weight_cell(form)
+    where = form.total_weight if form.total_weight is not None else _last_weight_cell(form)
     printed = num(form.total_weight)
 
     problems: list[str] = []
-    sev = None
-    v_sum = compare(computed, total_points, dec, terms=terms, units=units)
+    worst: Verdict = Verdict.OK
+    v_sum = compare(computed, total_points, dec, units=units)
     if v_sum is not Verdict.OK:
         problems.append(f"分值合计应为 {pts(total_points)}，实际为 {comp}")
-        sev = _verdict_severity(v_sum)
+        worst = v_sum
     if printed is not None and form.total_weight is not None:
-        dec_p = max(dec, shown_decimals(form.total_weight, 0))
-        v_printed = compare(printed, computed, dec_p, terms=terms, units=units)
+        v_printed = compare(
+            printed, computed, max(dec, form.total_weight.decimals or 0), units=units
+        )
         if v_printed is not Verdict.OK:
             problems.append(
                 f"总分分值填为 {form.total_weight.text}，与各项分值之和 {pts(computed)} 不符"
             )
-            if sev != "error":
-                sev = _verdict_severity(v_printed)
+            if worst is not Verdict.WRONG:
+                worst = v_printed
     if not problems:
         return
     ctx.report(
-        at,
+        where,
         "；".join(problems),
         expected=pts(total_points),
         actual=pts(computed),
         computation=comp,
-        severity=sev,
+        severity=worst.severity,
         related=[w for w in weights if w.ref is not None],
         sheet=form.sheet,
     )
@@ -144,36 +135,73 @@ def check_total_score(form: FormS, ctx: RuleContext) -> None:
 
         总分 95.30   (9.80 + 85.5)
     """
-    if form.total_score is None:
-        return
-    printed = num(form.total_score)
-    if printed is None:
+    total_field = form.total_score
+    printed = num(total_field)
+    if total_field is None or printed is None:
         return
     total = form.fund.total if form.fund else None
-    fund_score = num(total.score) if total is not None else None
+    fund_field = total.score if total is not None and num(total.score) is not None else None
     scores = [i.score for i in form.indicators if i.score is not None and num(i.score) is not None]
-    if fund_score is None and not scores:
+    terms = [*([fund_field] if fund_field is not None else []), *scores]
+    if not terms:
         return
-    ind_sum = sum(num(s) or 0.0 for s in scores)
-    computed = (fund_score or 0.0) + ind_sum
-    terms = len(scores) + (1 if fund_score is not None else 0)
-    dec = shown_decimals(form.total_score, 0)
-    shown = max(dec, 2)
-    verdict = compare(printed, computed, dec, terms=terms, units=ctx.settings.rounding_units)
+    computed = sum(num(t) or 0.0 for t in terms)
+    verdict = ctx.judge_sum(total_field, terms, computed)
     if verdict is Verdict.OK:
         return
-    fund_text = fmt(fund_score, 2) if fund_score is not None else "0"
-    comp = f"资金得分 {fund_text} + 指标得分合计 {fmt(ind_sum, 2)} = {fmt(computed, shown)}"
-    detail = " + ".join([fund_text] + [s.text for s in scores])
+    exp_text = show_like(total_field, computed, extra=0 if total_field.decimals else 2)
+    detail = " + ".join(t.text for t in terms) + f" = {exp_text}"
+    exact = _exact_sum(form, ctx)
+    if (
+        verdict is Verdict.WRONG
+        and exact is not None
+        and abs(exact - computed) > EPS
+        and ctx.judge(total_field, exact) is Verdict.OK
+    ):
+        ctx.report(
+            total_field,
+            f"总分 {total_field.text} 与表中各项得分之和 {exp_text} 不符，只与未舍入的得分之和 "
+            f"{exact:.4f} 相符：表中填写的某项得分有误（见该项）",
+            expected=exp_text,
+            actual=total_field.text,
+            computation=detail,
+            severity="warning",
+        )
+        return
     tail = "（舍入差异）" if verdict is Verdict.ROUNDING else ""
     ctx.report(
-        form.total_score,
-        f"总分应为 {comp}，表中为 {form.total_score.text}{tail}",
-        expected=fmt(computed, shown),
-        actual=form.total_score.text,
-        computation=f"{detail} = {fmt(computed, shown)}",
-        severity=_verdict_severity(verdict),
+        total_field,
+        f"总分应为各项得分之和 {detail}，表中为 {total_field.text}{tail}",
+        expected=exp_text,
+        actual=total_field.text,
+        computation=detail,
+        severity=verdict.severity,
     )
+
+
+def _exact_sum(form: FormS, ctx: RuleContext) -> float | None:
+    """资金得分 + Σ 指标得分 with every computed term unrounded.
+
+    Computed terms are the fund score and proportional indicator scores (a
+    target missed by a measurable share); every other score is typed and
+    counts as printed.
+    """
+    total = form.fund.total if form.fund else None
+    out = 0.0
+    if total is not None and num(total.score) is not None:
+        rate = execution_rate(num(total.executed), num(total.budget))
+        if rate is None:
+            return None
+        w = fund_weight(form, ctx)[0]
+        out += w * min(max(rate, 0.0), 1.0)
+    for ind in form.indicators:
+        s = num(ind.score)
+        if s is None:
+            continue
+        res = score_result(ind, ctx)
+        proportional = res is not None and res.expected is not None and res.met is False
+        out += res.expected if proportional and res is not None and res.expected is not None else s
+    return out
 
 
 # --------------------------------------------------------------------------- S303
@@ -286,10 +314,12 @@ def check_block_weight(form: FormS, ctx: RuleContext) -> None:
         lw = num(label)
         if lw is None or not members:
             return
+        if any(i.weight_source not in ("cell", "name") for i in members):
+            return  # weights derived from this very label, or unknown
         fields = [i.weight for i in members if i.weight is not None]
         s = sum(num(f) or 0.0 for f in fields)
-        dec = max(_weight_decimals(fields), shown_decimals(label, 0))
-        verdict = compare(lw, s, dec, terms=len(fields), units=units)
+        dec = max((f.decimals or 0 for f in [*fields, label]), default=0)
+        verdict = compare(lw, s, dec, units=units)
         if verdict is Verdict.OK:
             return
         comp = " + ".join(f.text for f in fields) + f" = {pts(s)}"
@@ -299,7 +329,7 @@ def check_block_weight(form: FormS, ctx: RuleContext) -> None:
             expected=pts(s),
             actual=pts(lw),
             computation=comp,
-            severity=_verdict_severity(verdict),
+            severity=verdict.severity,
             related=fields,
             sheet=form.sheet,
         )
@@ -314,11 +344,10 @@ def check_block_weight(form: FormS, ctx: RuleContext) -> None:
         expected = cell if cell is not None else float(ctx.params.fund_weight)
         source = "分值栏" if cell is not None else "本版式资金分值"
         if abs(float(fund.weight) - expected) > EPS * max(1.0, expected):
-            dec = decimals_of(expected)
             ctx.report(
                 fund.header if fund.header is not None else (total.weight if total else None),
                 f"资金区块标题分值为 {pts(float(fund.weight))}，{source}为 {pts(expected)}",
-                expected=fmt(expected, dec),
+                expected=pts(expected),
                 actual=pts(float(fund.weight)),
                 sheet=form.sheet,
             )
