@@ -207,7 +207,7 @@ def test_zero_total_with_money_in_a_subrow_is_mentioned() -> None:
         ("S103", "error", "D8"),
         ("S103", "error", "E8"),
     ]
-    assert "应为 0.00 + 200000.00 = 200000.00，表中为 0.00" in sums[1].message
+    assert "应为各资金来源之和：0.00 + 200000.00 = 200000.00，表中为 0.00" in sums[1].message
 
 
 def test_zero_rate_on_zero_total_is_a_note() -> None:
@@ -215,13 +215,13 @@ def test_zero_rate_on_zero_total_is_a_note() -> None:
     assert summary(run("S104", form)) == [("S104", "note", "G8"), ("S104", "note", "H8")]
 
 
-def test_blank_total_budget_counts_as_zero() -> None:
+def test_blank_total_budget_is_not_a_zero() -> None:
+    # a blank 全年预算数 is missing, not 0: S401 asks for it; the rate cannot be checked
     row = fund_row(8, "total", "年度资金总额", 0.00, 0.00, 0.00, 10, 1.00, 10.00)
     row.budget = cell(8, BUDGET, None)
-    assert summary(run("S104", form_with_fund([row]))) == [
-        ("S104", "error", "G8"),
-        ("S104", "error", "H8"),
-    ]
+    assert run("S104", form_with_fund([row])) == []
+    asks = [f for f in run("S401", form_with_fund([row])) if "全年预算数" in f.message]
+    assert [(f.cell, f.message) for f in asks] == [("D8", "年度资金总额的全年预算数为空")]
 
 
 # --------------------------------------------------------------------------- S101
@@ -238,11 +238,17 @@ def test_rate_wrong_is_an_error_with_the_computation() -> None:
     assert f.computation == "969188.11 ÷ 987000.00 = 0.98"
 
 
-def test_rate_rounded_the_wrong_way_is_a_note() -> None:
-    # 969188.11 ÷ 987000.00 = 0.98195…: 0.99 is one unit off (truncation/rounding) -> note.
+def test_rate_rounded_the_wrong_way_is_an_error_and_a_cut_is_a_note() -> None:
+    # 969188.11 ÷ 987000.00 = 0.98195…: 0.99 is neither its rounding nor its truncation
     form = zonghe()
-    form.fund.rows[0].rate = cell(8, RATE, 0.99, 2)  # type: ignore[union-attr]
-    assert summary(run("S101", form)) == [("S101", "note", "G8")]
+    form.fund.rows[0].rate = cell(8, RATE, 0.99, 2, computed=True)  # type: ignore[union-attr]
+    assert summary(run("S101", form)) == [("S101", "error", "G8")]
+    # 0.9851 printed 0.98 (cut at the second decimal, FORMS.md): a note
+    form.fund.rows[0].executed = cell(8, EXECUTED, 972293.70, 2)  # type: ignore[union-attr]
+    form.fund.rows[0].rate = cell(8, RATE, 0.98, 2, computed=True)  # type: ignore[union-attr]
+    found = run("S101", form)
+    assert summary(found) == [("S101", "note", "G8")]
+    assert "截尾" in found[0].message
 
 
 def test_rate_in_a_percent_column() -> None:
@@ -298,10 +304,14 @@ def test_fund_score_from_unrounded_rate_is_accepted() -> None:
 
 
 def test_fund_score_rounding_note() -> None:
-    form = gongche()  # 8881 / 15000 = 0.592 -> 0.59 -> 5.90
-    form.fund.rows[0].score = cell(8, SCORE, 5.91, 2)  # type: ignore[union-attr]
-    # 5.91 vs 5.90 (displayed) and 5.92 (exact): within one unit -> note.
+    form = zonghe()  # 10 × 0.98 = 9.80, or 10 × 0.98195… = 9.8195
+    form.fund.rows[0].score = cell(8, SCORE, 9.81, 2, computed=True)  # type: ignore[union-attr]
+    # 9.81 is 9.8195 cut at the second decimal: a note
     assert summary(run("S102", form)) == [("S102", "note", "H8")]
+    # 5.91 for 5.90 (from the printed 0.59) or 5.9207 (exact): neither rounding nor a cut
+    form = gongche()
+    form.fund.rows[0].score = cell(8, SCORE, 5.91, 2, computed=True)  # type: ignore[union-attr]
+    assert summary(run("S102", form)) == [("S102", "error", "H8")]
 
 
 def test_fund_score_above_weight() -> None:

@@ -88,14 +88,14 @@ def _order(position: dict[str, int], f: Finding) -> tuple[int, int, int, str]:
 
 
 def _dedupe(found: Iterable[Finding]) -> list[Finding]:
-    seen: set[tuple[str, str, str, str]] = set()
-    out = []
+    """One finding per rule per cell: the most severe one (the first of equals) stays."""
+    best: dict[tuple[str, str, str], Finding] = {}
     for f in found:
-        key = (f.code, f.sheet, f.cell, f.message)
-        if key not in seen:
-            seen.add(key)
-            out.append(f)
-    return out
+        key = (f.code, f.sheet, f.cell)
+        kept = best.get(key)
+        if kept is None or f.severity.rank > kept.severity.rank:
+            best[key] = f
+    return list(best.values())
 
 
 def _mark_explained(

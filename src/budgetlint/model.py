@@ -213,6 +213,10 @@ class FormS:
     skipped_rows: list[int] = field(
         default_factory=list
     )  # template leftovers not read as indicators
+    #: The cell of each template row in the indicator block not read as an indicator: the
+    #: ``……`` cell of a row in ``skipped_rows``, or the name cell of a placeholder row that
+    #: holds nothing but ``指标2:`` (or another leftover with no content: ``★``, ``(≥**人)``).
+    residue_cells: list[Field[str]] = field(default_factory=list)
 
     @property
     def has_scores(self) -> bool:

@@ -19,7 +19,7 @@ Nothing here knows the model or the rules.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from budgetlint.settings import DEFAULT_GRADES
@@ -177,6 +177,9 @@ def indicator_score(
         if _same(w, 0.0):
             return ScoreResult(0.0, "指标不适用（无），分值与得分均为 0", None)
         return ScoreResult(None, f"指标不适用（无），分值应为 0，不能为 {_trim(w)}", None)
+    a = _in_target_unit(t, a)
+    if t.kind == Kind.TEXT and a.kind == Kind.TEXT and _same_text(t.text, a.text):
+        return _full(w, f"实际完成值与年度指标值“{t.text}”相同，目标已达成")
     if t.kind in (Kind.TEXT, Kind.EMPTY):
         return ScoreResult(None, "年度指标值为文字描述，无法计算得分", None)
     if a.kind == Kind.EMPTY:
@@ -205,6 +208,26 @@ def indicator_score(
             return ScoreResult(None, why, False)
         return ScoreResult(None, f"无法判断实际“{a.text}”是否达到目标“{t.text}”", None)
     return ScoreResult(None, "无法计算得分", None)
+
+
+def _same_text(x: str, y: str) -> bool:
+    from budgetlint.text import norm
+
+    strip = "。.；;，,、"
+    return bool(x.strip()) and norm(x).strip(strip) == norm(y).strip(strip)
+
+
+def _in_target_unit(t: Value, a: Value) -> Value:
+    """A bare number against a percentage target is in the target's unit (100 -> 100 %).
+
+    Forms that print the unit in its own column (指标值分列) or in the header
+    leave it off the actual: ``﹦100 %`` met by ``100``.  A value up to 1.5 is
+    read as a fraction already (0.98 -> 98 %).
+    """
+    if t.kind == Kind.PERCENT and a.kind == Kind.NUMBER and a.number is not None and not a.op:
+        n = float(a.number)
+        return replace(a, kind=Kind.PERCENT, number=n / 100.0 if abs(n) > 1.5 else n, unit="%")
+    return a
 
 
 def _lower_score(w: float, t: Value, a: Value) -> ScoreResult:

@@ -5,9 +5,10 @@ The calibration of FORMS.md ("Judging what a real form prints"):
 - A printed value **agrees** with its recomputation when it is the exact value
   rounded to the printed value's own decimals: within ``units`` (0.5 by
   default, setting ``rounding_units``) of one unit of its last decimal.
-- A value **cut** at the second decimal or finer (``97.80%`` for 97.81 %,
-  ``0.98`` for 0.9851) is a rounding difference: a note.  Cut at fewer
-  decimals it is wrong: ``9`` for 9.91 loses 0.91 points.
+- A value **cut** (truncated) at the second decimal or finer (``97.80%`` for
+  97.81 %, ``0.98`` for 0.9851) is a rounding difference: a note.  Cut at
+  fewer decimals it is wrong (``9`` for 9.91 loses 0.91 points), and so is a
+  value rounded the wrong way (``2.16`` for 2.1548, ``86.19%`` for 86.183 %).
 - For a **sum**, the band is half a unit of the total's last printed decimal
   plus half a unit of the last printed decimal of each term that is itself a
   computed value (a rate, a fund score, a proportional score, an amount
@@ -73,9 +74,18 @@ def compare(
     ref = max((abs(e) for e in exp), default=0.0)
     if diff <= units * step + _eps(ref):
         return Verdict.OK
-    if decimals >= 2 and diff <= step + _eps(ref):
+    if decimals >= 2 and any(_is_cut(printed, e, step) for e in exp):
         return Verdict.ROUNDING  # cut at the second decimal or finer
     return Verdict.WRONG
+
+
+def _is_cut(printed: float, exact: float, step: float) -> bool:
+    """``printed`` is ``exact`` truncated (toward zero) to the printed precision ``step``."""
+    from decimal import ROUND_DOWN, Decimal
+
+    q = Decimal(repr(step))
+    cut = float((Decimal(repr(abs(exact))) / q).quantize(Decimal(1), rounding=ROUND_DOWN) * q)
+    return abs(abs(printed) - cut) <= 1e-6 * step and (printed >= 0) == (exact >= 0)
 
 
 def judge(field: Any, expected: float | Iterable[float], *, units: float = 0.5) -> Verdict:

@@ -181,6 +181,8 @@ HEADER_WORDS = frozenset(
 _BLOCK_WEIGHT = re.compile(r"\((\d+(?:\.\d+)?)分")
 _NUMERIC_END = re.compile(r"\d$")
 _GRADE_MAX = 12  # a grade is a word (优, 良好, 合格), not a paragraph
+#: An indicator name that is only the template's numbering (指标2, 指标2:, 指标２：).
+_PLACEHOLDER_NAME = re.compile(r"^指标[0-9一二三四五六七八九十]+$")
 
 
 def _key(v: object) -> str:
@@ -859,8 +861,10 @@ def _read_indicators(ctx: _Ctx, form: FormS, start: int, *, equal_split: bool = 
             )
             continue
         bw = _row_label_weight(ctx, r)
-        if bw is not None and row[0][0] == cols.get("level2"):
-            bw = None  # 服务对象满意度指标(10分) with no indicator under it: a 二级 label
+        if bw is not None and row[0][0] in (cols.get("level1"), cols.get("level2")):
+            # 效益指标(20分) | 经济效益指标 with no indicator on the row: a 一级/二级 label in
+            # its own column, read below (it starts a new 一级 group), not a block row
+            bw = None
         if bw is not None and all(
             sheet.value(r, cols[n]) is None for n in ("target", "actual") if n in cols
         ):
@@ -874,6 +878,9 @@ def _read_indicators(ctx: _Ctx, form: FormS, start: int, *, equal_split: bool = 
             is_leftover_row_text(v) or _blank(v) or c < leftmost for c, v in row
         ):
             form.skipped_rows.append(r)
+            dots = [c for c, v in row if is_leftover_row_text(v)]
+            first = next((c for c in dots if c >= leftmost), dots[0])
+            form.residue_cells.append(ctx.text(r, first))
             continue
         # 一级 / 二级: merged or blank cells continue the one above
         l1 = ctx.text(r, cols.get("level1"))
@@ -901,10 +908,17 @@ def _read_indicators(ctx: _Ctx, form: FormS, start: int, *, equal_split: bool = 
         actual = ctx.value(r, cols.get("actual"), "actual")
         weight = ctx.number(r, cols.get("weight"))
         score = ctx.number(r, cols.get("score"))
-        if (name_f.value is None or not clean_name(name_f.value)) and target.blank and actual.blank:
+        if (
+            name_f.value is None
+            or not clean_name(name_f.value)
+            or _PLACEHOLDER_NAME.match(norm(name_f.value))
+        ) and (target.blank and actual.blank):
+            if name_f.value is not None:  # 指标2: and nothing else: a template row
+                form.residue_cells.append(name_f)
             continue
-        if name_f.value is not None and is_leftover_row_text(name_f.value):
-            form.skipped_rows.append(r)
+        if name_f.value is not None and is_leftover_row_text(clean_name(name_f.value)):
+            form.skipped_rows.append(r)  # ……, 指标1：……
+            form.residue_cells.append(name_f)
             continue
         cleaned = clean_name(name_f.raw) if name_f.value else ""
         source = "cell" if "weight" in cols else "unknown"

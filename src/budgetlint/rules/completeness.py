@@ -7,13 +7,18 @@ parts of S401 only where the family has scores.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from budgetlint.model import Field, FormS
 from budgetlint.rules.base import RuleContext, rule
-from budgetlint.rules.helpers import ROW_NAMES, num, target_not_applicable
+from budgetlint.rules.helpers import (
+    ROW_NAMES,
+    name_residue,
+    num,
+    target_not_applicable,
+    template_markers,
+)
 from budgetlint.tolerance import EPS
 
 # --------------------------------------------------------------------------- S401
@@ -191,38 +196,26 @@ def check_number_as_text(form: FormS, ctx: RuleContext) -> None:
 
 # --------------------------------------------------------------------------- S403
 
-_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("**", re.compile(r"[*＊]{2,}")),
-    ("请填写", re.compile(r"请填写")),
-    ("XX", re.compile(r"(?<![A-Za-z])[XxＸｘ]{2,}(?![A-Za-z])")),
-    ("示例", re.compile(r"示例")),
-)
-# A cell that is nothing but an ellipsis (optionally after a 指标1： prefix).
-_ONLY_DOTS = re.compile(r"^(?:指标\s*[0-9一二三四五六七八九十]+\s*[:：])?[.…。·\s]*…[.…。·\s]*$")
-
-
-def template_markers(text: str) -> list[str]:
-    """The template leftovers found in ``text`` (``**``, ``请填写``, ``XX``, ``示例``, ``……``)."""
-    found = [label for label, pat in _PATTERNS if pat.search(text)]
-    if _ONLY_DOTS.match(text.strip()):
-        found.append("……")
-    return found
+__all__ = ["template_markers"]  # re-exported: the markers live in rules.helpers
 
 
 @rule("S403", "template-text", "warning", "模板示例文字未替换")
 def check_template_text(form: FormS, ctx: RuleContext) -> None:
     """Template text left where the department's own content belongs.
 
-    Checked cells: 项目名称, indicator names, 年度指标值 and 实际完成值.  An
-    indicator name is checked without the leftovers the reader tolerates
-    (``指标1：``, ``★``, a trailing ``(≥**人)`` hint): only a name that is
-    nothing but template text is reported.  Markers: ``**`` (``≥**人``, ``（≥**人）``), ``请填写``, ``XX``, ``示例``, and a
-    cell holding nothing but ``……``.  (An ellipsis inside a sentence is
-    ordinary text and not reported.)
+    Checked cells: 项目名称, indicator names, 年度指标值 and 实际完成值.  Markers:
+    ``**`` (``≥**人``, ``（≥**人）``), ``请填写``, ``XX``, ``示例``, and a cell holding
+    nothing but ``……``.  (An ellipsis inside a sentence is ordinary text and not
+    reported.)
+
+    An indicator name is judged by its content, without the leftovers a
+    department keeps *beside* its own words (``指标1：``, ``★``, a ``(≥**人)`` hint):
+    those are S501's.  This rule reports a name only when the template text *is*
+    the name: ``请填写指标名称``, ``XX培训``, a bare ``（≥**人）``.
 
     **Anti-pattern**
 
-        三级指标 培训人数（≥**人）   年度指标值 ≥**人
+        三级指标 请填写指标名称      年度指标值 ≥**人
 
     **Best practice**
 
@@ -238,8 +231,13 @@ def check_template_text(form: FormS, ctx: RuleContext) -> None:
     for f, what in cells:
         if f is None or f.blank:
             continue
-        text = (f.value or "") if id(f) in names else f.text
-        markers = template_markers(text) if text else template_markers(f.text)
+        if id(f) in names:
+            parts = name_residue(f.raw)
+            markers = template_markers(parts.content)
+            if not parts.content and parts.hints:
+                markers = ["**"]  # nothing but a （≥**人） hint
+        else:
+            markers = template_markers(f.text)
         if not markers:
             continue
         ctx.report(

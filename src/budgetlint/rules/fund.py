@@ -138,7 +138,15 @@ def check_fund_score(form: FormS, ctx: RuleContext) -> None:
     printed_rate = rounded_as(total.rate, rate)
     from_printed = weight * min(max(printed_rate, 0.0), 1.0)
     exact = weight * min(max(rate, 0.0), 1.0)
-    verdict = ctx.judge(total.score, (from_printed, exact))
+    accepted = [from_printed, exact]
+    printed_rate_value = num(total.rate)
+    if (
+        total.rate is not None
+        and printed_rate_value is not None
+        and ctx.judge(total.rate, rate) is not Verdict.WRONG
+    ):  # the department multiplied the rate it printed, itself right within a cut
+        accepted.append(weight * min(max(printed_rate_value, 0.0), 1.0))
+    verdict = ctx.judge(total.score, accepted)
     if verdict is Verdict.OK:
         return
     exp_text = show_like(total.score, from_printed)
@@ -172,9 +180,11 @@ def check_fund_sum(form: FormS, ctx: RuleContext) -> None:
 
     The parts are 当年财政拨款, 上年结转资金 and 其他资金 (in the 10 + 90 form
     also 财政专户管理资金 and 单位资金); the check runs for 年初预算数,
-    全年预算数 and 全年执行数.  A blank or ``—`` part counts as 0.  A difference
-    of up to n half-units of the printed precision (n rounded terms) is a
-    rounding note.
+    全年预算数 and 全年执行数.  A blank or ``—`` part counts as 0 (a column
+    whose parts are all blank is checked when the part rows are filled in
+    another amount column).  Amounts typed in 元 carry no hidden decimals: the
+    total must be their sum at its own precision; amounts shown in 万元 are
+    rounded conversions, and their rounding band is a note (FORMS.md).
 
     **Anti-pattern**
 
@@ -193,23 +203,34 @@ def check_fund_sum(form: FormS, ctx: RuleContext) -> None:
         tv = num(tf)
         if tf is None or tv is None:
             continue
-        present = [
-            c
-            for c in (getattr(p, attr) for p in fund.parts)
-            if c is not None and num(c) is not None
-        ]
+        cells = [getattr(p, attr) for p in fund.parts]
+        present = [c for c in cells if c is not None and num(c) is not None]
         if not present:
-            continue
+            # every part blank in this column: the total stands on nothing when the
+            # part rows are filled in the other amount columns (0 / 0 / blank)
+            filled = any(
+                num(getattr(p, a)) is not None for p in fund.parts for a, _ in _AMOUNT_COLUMNS
+            )
+            blanks = [c for c in cells if c is not None and c.ref is not None]
+            if not filled or zero(tv) or not blanks:
+                continue
+            present = blanks
         expected = sum(num(c) or 0.0 for c in present)
-        verdict = ctx.judge_sum(tf, present, expected)
+        verdict = ctx.judge_sum(tf, [c for c in present if num(c) is not None], expected)
         if verdict is Verdict.OK:
             continue
         exp_text = show_like(tf, expected)
-        comp = " + ".join(shown(c) for c in present) + f" = {exp_text}"
+        if all(num(c) is None for c in present):
+            comp = f"各资金来源行的{name}均为空，合计 {exp_text}"
+        elif len(present) == 1:
+            only = next(p for p in fund.parts if getattr(p, attr) is present[0])
+            comp = f"{shown(present[0])}（{ROW_NAMES.get(only.kind, only.label.text)}，其余来源为空）"
+        else:
+            comp = " + ".join(shown(c) for c in present) + f" = {exp_text}"
         tail = "（舍入差异）" if verdict is Verdict.ROUNDING else ""
         ctx.report(
             tf,
-            f"年度资金总额的{name}应为 {comp}，表中为 {shown(tf)}{tail}",
+            f"年度资金总额的{name}应为各资金来源之和：{comp}，表中为 {shown(tf)}{tail}",
             expected=exp_text,
             actual=shown(tf),
             computation=comp,
@@ -229,7 +250,7 @@ def _parts_sum(fund: FundBlock, attr: str) -> tuple[float, list[Field[Any]]]:
 
 @rule("S104", "zero-budget-rate", "error", "年度资金总额为 0 却填写执行率或得分")
 def check_zero_budget_rate(form: FormS, ctx: RuleContext) -> None:
-    """No 执行率 or 得分 on 年度资金总额 when its 全年预算数 is 0 or blank.
+    """No 执行率 or 得分 on 年度资金总额 when its 全年预算数 is 0.
 
     Without a budget the rate 全年执行数 ÷ 全年预算数 is undefined, so a rate or
     a fund score printed there is invented: an error.  When the money sits in a
@@ -237,7 +258,8 @@ def check_zero_budget_rate(form: FormS, ctx: RuleContext) -> None:
     wrong in its amounts (S103) and in whatever rate and score it prints,
     ``0`` and ``0.00`` included: the message gives the rate and score the row
     should show, computed from the parts.  Without money anywhere a ``0.00``
-    awards nothing and is a note.
+    awards nothing and is a note.  A blank 全年预算数 is not a 0: S401 asks
+    for it, and the rate cannot be checked.
 
     **Anti-pattern (深圳市社会组织能力建设与跟踪服务项目, 2021)**
 
@@ -250,8 +272,9 @@ def check_zero_budget_rate(form: FormS, ctx: RuleContext) -> None:
     """
     fund = form.fund
     total = fund.total if fund else None
-    if fund is None or total is None or not zero(num(total.budget)):
-        return
+    budget = num(total.budget) if total is not None else None
+    if fund is None or total is None or budget is None or not zero(budget):
+        return  # a blank 全年预算数 is not 0: S401 asks for it
     budget_text = shown(total.budget)
     parts_budget, _ = _parts_sum(fund, "budget")
     parts_executed, _ = _parts_sum(fund, "executed")

@@ -99,6 +99,10 @@ _NO_DEVIATION = frozenset(
 )
 _PUNCT = re.compile(r"[\s。.，,；;！!、]+")
 _NONE_TEXTS = frozenset({"无", "0", "不适用", "/", "—", "-"})
+#: Indicators whose rate is better the lower it is (a bare target is a ceiling).
+_REVERSE_NAME = re.compile(
+    r"(调整|结转结余|结余|差错|误差|事故|投诉|发生|超支|损失|失误|违规|违纪|流失|延误|返工|故障|空置|闲置|霉变|损耗|不合格)率"
+)
 
 
 def value_of(f: Field[Any] | None) -> Value | None:
@@ -146,6 +150,16 @@ def scored(ind: Indicator) -> tuple[float, float] | None:
 def target_of(ind: Indicator) -> Value | None:
     """The target, read as an upper bound when the form marks the row 反向 without a comparator."""
     t = value_of(ind.target)
+    if t is not None and t.kind == Kind.EMPTY and "执行率" in ind.name.text:
+        # a 预算执行率 item without a target: the rate is scored against 100 %
+        return Value(Kind.PERCENT, "100%", op=">=", number=1.0, unit="%")
+    if (
+        t is not None
+        and t.kind in NUMERIC_KINDS
+        and t.op in (None, "=", "~")
+        and _REVERSE_NAME.search(ind.name.text)
+    ):
+        return replace(t, op="<=")  # 预算调整率 3%: a ceiling by its very name
     if t is not None and ind.direction and "反向" in ind.direction:
         if t.kind in NUMERIC_KINDS and t.op in (None, "=", "~"):
             return replace(t, op="<=")
@@ -255,3 +269,92 @@ def rounded_as(f: Field[Any] | None, x: float, default_decimals: int = 2) -> flo
     q = Decimal(1).scaleb(-d)
     shown_x = Decimal(repr(float(x * scale))).quantize(q, rounding=ROUND_HALF_UP)
     return float(shown_x) / scale
+
+
+# --------------------------------------------------------------------------- template residue
+
+#: Template text standing where content belongs (S403): marker -> pattern.
+_TEMPLATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("**", re.compile(r"[*＊]{2,}")),
+    ("请填写", re.compile(r"请填写")),
+    ("XX", re.compile(r"(?<![A-Za-z])[XxＸｘ]{2,}(?![A-Za-z])")),
+    ("示例", re.compile(r"示例")),
+)
+#: A cell that is nothing but an ellipsis (optionally after a 指标1： prefix).
+_ONLY_DOTS = re.compile(r"^(?:指标\s*[0-9一二三四五六七八九十]+\s*[:：])?[.…。·\s]*…[.…。·\s]*$")
+
+
+def template_markers(text: str) -> list[str]:
+    """The template leftovers found in ``text`` (``**``, ``请填写``, ``XX``, ``示例``, ``……``)."""
+    found = [mark for mark, pat in _TEMPLATE_PATTERNS if pat.search(text)]
+    if _ONLY_DOTS.match(text.strip()):
+        found.append("……")
+    return found
+
+
+#: The template's numbering kept in front of a name: 指标1：, 指标2:, 指标1 (no colon).
+_NAME_PREFIX = re.compile(r"^\s*指标\s*[0-9０-９一二三四五六七八九十]+\s*[:：.、．]?\s*")
+_NAME_STARS = re.compile(r"[★☆]+")
+#: A fill-in hint with ``**`` left beside a name: (≥**人), （<**元）, ≥**人, <**元.
+_NAME_HINT = re.compile(
+    r"[（(][^()（）]*[*＊]{2,}[^()（）]*[)）]|[<>≤≥＜＞≦≧=]=?\s*[*＊]{2,}[^\s，,；;。()（）]*"
+)
+
+
+class NameResidue:
+    """An indicator name split into the template's leftovers and the department's content.
+
+    ``content``: the name without them; ``prefix``: ``指标1：`` as printed; ``stars``:
+    ``★``; ``hints``: ``(≥**人)`` fill-in hints.
+    """
+
+    __slots__ = ("content", "hints", "prefix", "stars")
+
+    def __init__(
+        self, content: str, prefix: str = "", stars: str = "", hints: tuple[str, ...] = ()
+    ) -> None:
+        self.content, self.prefix, self.stars, self.hints = content, prefix, stars, hints
+
+    @property
+    def residue(self) -> bool:
+        return bool(self.prefix or self.stars or self.hints)
+
+
+def name_residue(raw: object) -> NameResidue:
+    """What of an indicator name is template (``指标1：``, ``★``, ``(≥**人)``) and what is content."""
+    text = "" if raw is None else str(raw).strip()
+    hints = tuple(m.group(0) for m in _NAME_HINT.finditer(text))
+    rest = _NAME_HINT.sub("", text)
+    stars = "".join(_NAME_STARS.findall(rest))
+    rest = _NAME_STARS.sub("", rest).strip()
+    m = _NAME_PREFIX.match(rest)
+    prefix = m.group(0).strip() if m else ""
+    if m:
+        rest = rest[m.end() :]
+    return NameResidue(rest.strip().rstrip(":：").strip(), prefix, stars, hints)
+
+
+#: The template's fill-in instructions (说明 texts the department should have replaced).
+_INSTRUCTION = re.compile(
+    r"[（(]?\s*\d+\s*字以内\s*[)）]?"
+    r"|不超过\s*\d+\s*字"
+    r"|请(?:填写|填报|简要|简述|据实|如实|根据|对照|结合|列明|注明|按照|选择)"
+    r"|^(?:简要|简述)(?:说明|描述|阐述|分析|概述)"
+    r"|对照年度(?:绩效)?目标"
+    r"|说明相关任务目标"
+    r"|结合自评情况"
+    r"|针对项目自评中发现的问题"
+    r"|预算执行率\s*=\s*预算执行数"
+    r"|^注\s*[:：].*(?:填写|填报|统一设置|应当|须|需)"
+)
+
+
+def template_instruction(text: str) -> str | None:
+    """The fragment of ``text`` that shows it is the template's fill-in instruction, or None.
+
+    ``对照年度目标,说明相关任务目标的完成情况(100字以内)`` -> ``对照年度目标``;
+    ``1.预算执行率=预算执行数/调整后预算数…`` -> ``预算执行率=预算执行数``; a department's
+    own sentence -> None.
+    """
+    m = _INSTRUCTION.search(norm(text) if text else "")
+    return m.group(0) if m else None

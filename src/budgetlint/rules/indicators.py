@@ -51,7 +51,7 @@ _MISSED = re.compile(
 
 
 @rule("S201", "score-range", "error", "得分超出 0 至分值范围", scored_only=True)
-def score_range(form: FormS, ctx: RuleContext) -> None:
+def check_score_range(form: FormS, ctx: RuleContext) -> None:
     """An indicator's 得分 must lie between 0 and its 分值.
 
     A score above the weight or below zero is impossible under every scoring
@@ -92,7 +92,7 @@ def score_range(form: FormS, ctx: RuleContext) -> None:
 
 
 @rule("S202", "score-recomputed", "error", "得分与按指标值重算的结果不符", scored_only=True)
-def score_recomputed(form: FormS, ctx: RuleContext) -> None:
+def check_score_recomputed(form: FormS, ctx: RuleContext) -> None:
     """The printed 得分 must equal the score recomputed from target and actual.
 
     Positive quantities score 分值 × min(actual/target, 1); comparator targets
@@ -149,7 +149,7 @@ def score_recomputed(form: FormS, ctx: RuleContext) -> None:
 @rule(
     "S203", "strict-bound-equality", "warning", "严格界限目标仅达到界值却得满分", scored_only=True
 )
-def strict_bound_equality(form: FormS, ctx: RuleContext) -> None:
+def check_strict_bound_equality(form: FormS, ctx: RuleContext) -> None:
     """A strict target ``>X`` / ``<X`` is not met by an actual equal to X.
 
     ``>90%`` means "more than 90 %": an actual of exactly 90 % misses it, so
@@ -187,7 +187,7 @@ def strict_bound_equality(form: FormS, ctx: RuleContext) -> None:
 
 
 @rule("S204", "reason-missing", "warning", "扣分或未达成但缺少偏差原因")
-def reason_missing(form: FormS, ctx: RuleContext) -> None:
+def check_reason_missing(form: FormS, ctx: RuleContext) -> None:
     """A deduction or a missed target needs a 偏差原因分析及改进措施.
 
     When 得分 < 分值 or the target is missed, the department must say why and
@@ -272,7 +272,7 @@ def _equal_to_target(t: Value, a: Value) -> bool:
     "偏差原因称未完成，但实际完成值等于目标",
     scored_only=True,
 )
-def reason_contradicts(form: FormS, ctx: RuleContext) -> None:
+def check_reason_contradicts(form: FormS, ctx: RuleContext) -> None:
     """A reason saying the target was missed, on a row whose actual equals the target.
 
     If the actual is the target (``及时`` / ``及时``, ``3 项`` / ``3 项``) the target
@@ -314,7 +314,7 @@ def reason_contradicts(form: FormS, ctx: RuleContext) -> None:
 
 
 @rule("S206", "over-achievement", "warning", "大幅超额完成但未说明原因")
-def over_achievement(form: FormS, ctx: RuleContext) -> None:
+def check_over_achievement(form: FormS, ctx: RuleContext) -> None:
     """An actual far above its target needs an explanation.
 
     An actual above ``over_achievement_ratio`` × target (1.2 by default) for a
@@ -360,7 +360,7 @@ def over_achievement(form: FormS, ctx: RuleContext) -> None:
 
 
 @rule("S207", "none-target-weight", "error", "不适用指标（无）却有分值", scored_only=True)
-def none_target_weight(form: FormS, ctx: RuleContext) -> None:
+def check_none_target_weight(form: FormS, ctx: RuleContext) -> None:
     """A target of ``无`` / ``不适用`` means the indicator does not apply: 分值 must be 0.
 
     Points assigned to an indicator without a target are points nobody can earn
@@ -396,7 +396,7 @@ def none_target_weight(form: FormS, ctx: RuleContext) -> None:
 
 
 @rule("S208", "cost-vs-fund", "warning", "成本指标金额与资金执行情况不符")
-def cost_vs_fund(form: FormS, ctx: RuleContext) -> None:
+def check_cost_vs_fund(form: FormS, ctx: RuleContext) -> None:
     """成本指标 amounts should agree with the fund block.
 
     A cost indicator stated in money (``<98.7 万元``) is the project's budget:
@@ -455,7 +455,7 @@ def cost_vs_fund(form: FormS, ctx: RuleContext) -> None:
 
 
 @rule("S209", "qualitative-band", "warning", "定性指标得分不在其达成档次范围内", scored_only=True)
-def qualitative_band(form: FormS, ctx: RuleContext) -> None:
+def check_qualitative_band(form: FormS, ctx: RuleContext) -> None:
     """A 达成 / 部分达成 / 未达成 actual earns a share of the weight within its band.
 
     The family's ``qualitative_bands`` fixes the bands (80-50: 达成 80–100 %,
@@ -499,8 +499,27 @@ def qualitative_band(form: FormS, ctx: RuleContext) -> None:
         )
 
 
+def _measured_example(a: Value) -> str:
+    """What a measurement looks like for this bound: ``≥266米`` -> ``实测值（如 271米）``."""
+    if a.number is None:
+        return "实测值"
+    up = a.op in (">=", ">")
+    if a.kind == Kind.PERCENT:
+        pct = float(a.number) * 100
+        pct = min(pct + 2.5, 100.0) if up else max(pct - 0.5, 0.0)
+        return f"实测值（如 {pct:g}%）"
+    unit = a.printed_unit or a.unit
+    n = float(a.number) / (10000.0 if a.kind == Kind.AMOUNT and "万" in unit else 1.0)
+    if n.is_integer() and a.kind in (Kind.QUANTITY, Kind.NUMBER):
+        n = max(round(n * 1.02), n + 1) if up else max(n - 1, 0.0)
+    else:
+        n = n * 1.02 if up else n * 0.98
+    shown = f"{n:.0f}" if abs(n) >= 10 else f"{n:.2f}".rstrip("0").rstrip(".")
+    return f"实测值（如 {shown}{unit}）"
+
+
 @rule("S210", "bound-repeated", "warning", "实际完成值重复了目标界限")
-def bound_repeated(form: FormS, ctx: RuleContext) -> None:
+def check_bound_repeated(form: FormS, ctx: RuleContext) -> None:
     """An actual must be a measurement, not a bound.
 
     ``≥90%`` in 实际完成值 only repeats the target; the reviewer cannot tell what
@@ -528,14 +547,14 @@ def bound_repeated(form: FormS, ctx: RuleContext) -> None:
             f"指标{label(ind)}实际完成值“{ind.actual.text}”是界限而非实测值"
             + ("，与年度指标值相同" if same else f"（年度指标值“{ind.target.text}”）")
             + "：应填写实际达到的数值",
-            expected="实测值（如 92.5%）",
+            expected=_measured_example(a),
             actual=ind.actual.text,
             related=[ind.target],
         )
 
 
 @rule("S211", "level1-weights", "warning", "一级指标分值合计与规定不符", scored_only=True)
-def level1_weights(form: FormS, ctx: RuleContext) -> None:
+def check_level1_weights(form: FormS, ctx: RuleContext) -> None:
     """The weights under each 一级指标 must add up to its fixed or printed weight.
 
     Families with fixed 一级 weights (``level1_weights``, e.g. 产出指标 50,
@@ -574,8 +593,8 @@ def level1_weights(form: FormS, ctx: RuleContext) -> None:
         got = sum(num(f) or 0.0 for f in fields)
         d = max((f.decimals or 0 for f in fields), default=0)
         comp = " + ".join(f.text for f in fields) + f" = {pts(got)}"
-        name = split_weight(key)[0]
         label_field = printed.get(key)
+        name = split_weight(key)[0] or (label_field.text if label_field is not None else key)
         if label_field is not None:
             want = num(label_field) or 0.0
             if not inds:
@@ -614,7 +633,7 @@ def level1_weights(form: FormS, ctx: RuleContext) -> None:
 
 
 @rule("S212", "met-target-deducted", "error", "目标已达成却扣分", scored_only=True)
-def met_target_deducted(form: FormS, ctx: RuleContext) -> None:
+def check_met_target_deducted(form: FormS, ctx: RuleContext) -> None:
     """A target that is met earns full marks: a deduction there is an error.
 
     When the comparison holds (``≥90%`` against ``95%``), the qualitative actual
@@ -664,7 +683,7 @@ def met_target_deducted(form: FormS, ctx: RuleContext) -> None:
 
 
 @rule("S213", "weight-unknown", "note", "指标分值未列出，未核对得分", scored_only=True)
-def weight_unknown(form: FormS, ctx: RuleContext) -> None:
+def check_weight_unknown(form: FormS, ctx: RuleContext) -> None:
     """Indicators whose weight the form does not print and the reader could not derive.
 
     Where there is no 分值 column, a weight comes from the row's own name

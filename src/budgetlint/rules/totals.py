@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from budgetlint.model import Field, FormS, Indicator
+from budgetlint.model import Field, FormS
 from budgetlint.rules.base import RuleContext, rule
 from budgetlint.rules.helpers import (
     fund_weight,
@@ -21,8 +21,8 @@ from budgetlint.rules.helpers import (
 from budgetlint.scoring import execution_rate
 from budgetlint.scoring import grade as grade_of
 from budgetlint.settings import DEFAULT_GRADES, NATIONAL_GRADES
-from budgetlint.text import norm
-from budgetlint.tolerance import EPS, Verdict, compare
+from budgetlint.text import norm, split_weight
+from budgetlint.tolerance import EPS, Verdict, compare, decimals_of
 
 
 def _last_weight_cell(form: FormS) -> Field[Any] | None:
@@ -63,6 +63,8 @@ def check_weights_sum(form: FormS, ctx: RuleContext) -> None:
     total_points = float(params.total_weight)
     if any(i.weight_source == "unknown" for i in form.indicators):
         return  # weights the form does not print: S213
+    if not any(i.weight_source in ("cell", "name") for i in form.indicators):
+        return  # every weight derived from the block labels: their sums are S304's
     fw, fw_cell, _ = fund_weight(form, ctx)
     weights: list[Field[Any]] = []
     left_out = 0
@@ -308,34 +310,45 @@ def check_block_weight(form: FormS, ctx: RuleContext) -> None:
         绩效指标(90分) over indicators weighing 20 + 20 + 20 + 20 + 10 = 90
     """
     units = ctx.settings.rounding_units
-    weighted = [i for i in form.indicators if i.weight is not None and num(i.weight) is not None]
+    printed_weight = ("cell", "name")
 
-    def check(label: Field[Any], what: str, members: list[Indicator]) -> None:
-        lw = num(label)
-        if lw is None or not members:
-            return
-        if any(i.weight_source not in ("cell", "name") for i in members):
-            return  # weights derived from this very label, or unknown
-        fields = [i.weight for i in members if i.weight is not None]
-        s = sum(num(f) or 0.0 for f in fields)
-        dec = max((f.decimals or 0 for f in [*fields, label]), default=0)
+    def check(label: Field[Any], lw: float, what: str, parts: list[tuple[str, float]]) -> None:
+        s = sum(w for _, w in parts)
+        dec = max([label.decimals or 0, *(decimals_of(w) for _, w in parts)])
         verdict = compare(lw, s, dec, units=units)
         if verdict is Verdict.OK:
             return
-        comp = " + ".join(f.text for f in fields) + f" = {pts(s)}"
+        comp = " + ".join(t for t, _ in parts) + f" = {pts(s)}"
         ctx.report(
             label,
-            f"{what}标题分值为 {pts(lw)}，所含指标分值之和为 {comp}",
+            f"{what}标明 {pts(lw)} 分，所含{'各区块' if what != '绩效指标' else '指标'}分值之和为 {comp}",
             expected=pts(s),
             actual=pts(lw),
             computation=comp,
             severity=verdict.severity,
-            related=fields,
             sheet=form.sheet,
         )
 
-    if form.indicator_block_weight is not None:
-        check(form.indicator_block_weight, "绩效指标", weighted)
+    groups = form.weight_groups
+    for g in groups:
+        lw = num(g.weight)
+        if lw is None or g.level == "level1":
+            continue  # 一级 labels are S211's
+        children = [c for c in groups if c.parent is g and num(c.weight) is not None]
+        inside = {id(i) for c in children for i in c.members}
+        loose = [i for i in g.members if id(i) not in inside and num(i.weight) is not None]
+        if any(i.weight_source not in printed_weight for i in loose):
+            continue  # weights derived from this very label, or unknown
+        parts = [(pts(num(c.weight) or 0.0), num(c.weight) or 0.0) for c in children]
+        parts += [(i.weight.text, num(i.weight) or 0.0) for i in loose if i.weight is not None]
+        if parts:
+            check(g.label, lw, split_weight(norm(g.name))[0] or "区块", parts)
+    if not groups and form.indicator_block_weight is not None:
+        members = [i for i in form.indicators if num(i.weight) is not None]
+        lw = num(form.indicator_block_weight)
+        if lw is not None and members and all(i.weight_source in printed_weight for i in members):
+            parts = [(i.weight.text, num(i.weight) or 0.0) for i in members if i.weight is not None]
+            check(form.indicator_block_weight, lw, "绩效指标", parts)
 
     fund = form.fund
     if fund is not None and fund.weight is not None:
