@@ -122,6 +122,24 @@ def split_weight(label: str) -> tuple[str, float | None]:
     return (label[: m.start()] + label[m.end() :]).strip(), float(m.group(1))
 
 
+_WEIGHT_TAIL = re.compile(r"(?<=[\u4e00-\u9fff])(\d+(?:\.\d+)?)分$")
+
+
+def split_label_weight(label: str) -> tuple[str, float | None]:
+    """A block or level label's weight, also without brackets: ``产出指标40分`` -> ('产出指标', 40.0).
+
+    Only for labels (一级/二级/block), never for indicator names, where a
+    trailing ``60分`` is part of the measure (``考试成绩达到60分``).
+    """
+    name, w = split_weight(label)
+    if w is not None:
+        return name, w
+    m = _WEIGHT_TAIL.search(label)
+    if not m or m.start() < 2:
+        return label, None
+    return label[: m.start()].strip(), float(m.group(1))
+
+
 def strip_paren(key: str) -> str:
     """A normalised key without a trailing parenthetical: 执行率(B/A) -> 执行率."""
     return re.sub(r"\([^()]*\)$", "", key)

@@ -48,6 +48,7 @@ from budgetlint.text import (
     is_leftover_row_text,
     norm,
     simplified,
+    split_label_weight,
     split_weight,
     strip_paren,
 )
@@ -94,9 +95,16 @@ FUND_ROWS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 INDICATOR_COLUMNS: dict[str, tuple[str, ...]] = {
-    "level1": ("一级指标",),
+    "level1": ("一级指标", "项目权重"),  # 湖北: 项目权重 heads 项目决策2分 / 项目管理13分
     "level2": ("二级指标",),
-    "name": ("三级指标", "指标名称", "三级指标名称", "绩效指标名称", "指标名称(三级指标)"),
+    "name": (
+        "三级指标",
+        "指标名称",
+        "三级指标名称",
+        "绩效指标名称",
+        "指标名称(三级指标)",
+        "评价内容",  # 湖北's 项目决策/项目管理 table
+    ),
     "target": ("年度指标值", "指标值", "年初目标值", "年初指标值", "目标值", "年度目标值"),
     "nature": ("指标性质",),
     "unit": ("度量单位", "计量单位"),
@@ -528,7 +536,7 @@ def _read_form(sheet: Sheet, family: str, params: FamilyParams) -> FormS:
     ctx.amount_unit = _amount_unit(ctx)
     form.fund = _read_fund(ctx)
     fund_end = max((r.row for r in form.fund.rows), default=0) if form.fund else 0
-    _read_indicators(ctx, form, start=fund_end + 1, equal_split=params.equal_split)
+    _read_indicator_tables(ctx, form, start=fund_end + 1, equal_split=params.equal_split)
     if form.total_score is None:
         _read_header_total(ctx, form)
     _read_grade_and_texts(ctx, form)
@@ -725,7 +733,7 @@ def _row_label_weight(ctx: _Ctx, r: int) -> tuple[str, float] | None:
     if not vals or len(vals) > 2:
         return None
     k = _key(vals[0][1])
-    name, w = split_weight(k)
+    name, w = split_label_weight(k)
     if w is None or not ("目标" in name or "指标" in name):
         return None
     return name, w
@@ -750,8 +758,8 @@ def _left_labels(ctx: _Ctx, first: int, leftmost: int) -> list[_LeftLabel]:
         for c, v in ctx.row(r):
             if c >= leftmost:
                 break
-            name, w = split_weight(_key(v))
-            if w is None or not ("目标" in name or "指标" in name):
+            name, w = split_label_weight(_key(v))
+            if w is None or not ("目标" in name or "指标" in name or "绩效" in name):
                 continue
             m = sheet.merged_at(r, c)
             label = Field(sheet.ref(r, c), v, clean_name(name) or name)
@@ -770,11 +778,39 @@ def _left_label_at(labels: list[_LeftLabel], r: int) -> _LeftLabel | None:
     return found
 
 
-def _read_indicators(ctx: _Ctx, form: FormS, start: int, *, equal_split: bool = True) -> None:
+#: What makes a row the header of an indicator table: names with targets or actuals
+#: (every layout), or names with weights and scores (湖北's 项目决策/项目管理 table).
+INDICATOR_HEADERS: tuple[tuple[tuple[str, ...], ...], ...] = (
+    (("name",), ("target", "actual")),
+    (("name",), ("weight",), ("score",)),
+)
+
+
+def _indicator_header(ctx: _Ctx, start: int) -> _Header | None:
+    """The first indicator-table header from row ``start``, of either kind."""
+    found = [_find_header(ctx, INDICATOR_COLUMNS, req, start=start) for req in INDICATOR_HEADERS]
+    return min((h for h in found if h is not None), key=lambda h: h.row, default=None)
+
+
+def _read_indicator_tables(
+    ctx: _Ctx, form: FormS, start: int, *, equal_split: bool = True
+) -> None:
+    """Every indicator table from row ``start`` on (湖北 prints two, one after the other)."""
+    while start <= ctx.sheet.max_row:
+        end = _read_indicators(ctx, form, start, equal_split=equal_split)
+        if end is None or form.total_score is not None:
+            return
+        start = end
+
+
+def _read_indicators(
+    ctx: _Ctx, form: FormS, start: int, *, equal_split: bool = True
+) -> int | None:
+    """One indicator table; returns the row of the next table's header, if one follows."""
     sheet = ctx.sheet
-    found = _find_header(ctx, INDICATOR_COLUMNS, (("name",), ("target", "actual")), start=start)
+    found = _indicator_header(ctx, start)
     if not found:
-        return
+        return None
     hr, cols = found.row, found.cols
     first = found.last_row + 1
     parts: tuple[int | None, ...] = (
@@ -828,11 +864,17 @@ def _read_indicators(ctx: _Ctx, form: FormS, start: int, *, equal_split: bool = 
     g_level1: WeightGroup | None = None
     g_level2: WeightGroup | None = None
     direct: dict[int, WeightGroup] = {}  # id(indicator) -> innermost weighted group
+    next_table: int | None = None
     for r in range(first, sheet.max_row + 1):
         row = ctx.row(r)
         if not row:
             continue
         keys = [(c, _key(v)) for c, v in row]
+        if sum(1 for _, k in keys if _is_header_label(k, INDICATOR_COLUMNS)) >= 3:
+            nxt = _indicator_header(ctx, r)
+            if nxt is not None and nxt.row == r:
+                next_table = r  # another table's header: it is read by the next call
+                break
         total_c = next(
             (
                 c
@@ -885,7 +927,7 @@ def _read_indicators(ctx: _Ctx, form: FormS, start: int, *, equal_split: bool = 
         # 一级 / 二级: merged or blank cells continue the one above
         l1 = ctx.text(r, cols.get("level1"))
         if l1 is not None and l1.value:
-            nm, w = split_weight(norm(l1.value))
+            nm, w = split_label_weight(norm(l1.value))
             nm = clean_name(nm)
             level1 = Field(l1.ref, l1.raw, LEVEL_CANON.get(nm, nm))
             g_level1, g_level2 = None, None
@@ -895,7 +937,7 @@ def _read_indicators(ctx: _Ctx, form: FormS, start: int, *, equal_split: bool = 
                 g_level1 = group(level1, "level1", wf)
         l2 = ctx.text(r, cols.get("level2"))
         if l2 is not None and l2.value:
-            nm2, w2 = split_weight(norm(l2.value))
+            nm2, w2 = split_label_weight(norm(l2.value))
             nm2 = clean_name(nm2)
             level2 = Field(l2.ref, l2.raw, LEVEL_CANON.get(nm2, nm2))
             g_level2 = (
@@ -953,6 +995,7 @@ def _read_indicators(ctx: _Ctx, form: FormS, start: int, *, equal_split: bool = 
         if chain:
             direct[id(ind)] = chain[0]
     _shares(form, direct, equal_split=equal_split)
+    return next_table
 
 
 def _known(ind: Indicator) -> bool:

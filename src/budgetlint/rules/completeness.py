@@ -86,6 +86,8 @@ def check_required_empty(form: FormS, ctx: RuleContext) -> None:
         # A row that does not apply (名称 or 年度指标值 ``无``) needs no actual.
         not_applicable = target_not_applicable(ind) or name.replace(" ", "") in ("无", "不适用")
         for f, what in ((ind.target, "年度指标值"), (ind.actual, "实际完成值")):
+            if f.ref is None:
+                continue  # the form has no such column (湖北's 项目决策/项目管理 table)
             if empty(f) and not not_applicable:
                 ctx.report(
                     at(f, ind.name),

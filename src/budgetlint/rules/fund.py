@@ -219,12 +219,14 @@ def check_fund_sum(form: FormS, ctx: RuleContext) -> None:
         verdict = ctx.judge_sum(tf, [c for c in present if num(c) is not None], expected)
         if verdict is Verdict.OK:
             continue
-        exp_text = show_like(tf, expected)
+        exp_text = show_like(tf, expected, extra=_extra(tf, *present))
         if all(num(c) is None for c in present):
             comp = f"各资金来源行的{name}均为空，合计 {exp_text}"
         elif len(present) == 1:
             only = next(p for p in fund.parts if getattr(p, attr) is present[0])
-            comp = f"{shown(present[0])}（{ROW_NAMES.get(only.kind, only.label.text)}，其余来源为空）"
+            comp = (
+                f"{shown(present[0])}（{ROW_NAMES.get(only.kind, only.label.text)}，其余来源为空）"
+            )
         else:
             comp = " + ".join(shown(c) for c in present) + f" = {exp_text}"
         tail = "（舍入差异）" if verdict is Verdict.ROUNDING else ""
@@ -290,11 +292,18 @@ def check_zero_budget_rate(form: FormS, ctx: RuleContext) -> None:
                 notes.append(f"资金填在“{name}”行（全年预算数 {shown(p.budget)}）")
         rate = parts_executed / parts_budget
         weight, _, _ = fund_weight(form, ctx)
-        budget_shown = show_like(total.budget, parts_budget)
-        executed_shown = show_like(total.budget, parts_executed)
-        should["执行率"] = show_like(total.rate, rate)
+        parts_budget_cells = [p.budget for p in fund.parts]
+        budget_shown = show_like(
+            total.budget, parts_budget, extra=_extra(total.budget, *parts_budget_cells)
+        )
+        executed_shown = show_like(
+            total.budget, parts_executed, extra=_extra(total.budget, *parts_budget_cells)
+        )
+        should["执行率"] = show_like(total.rate, rate, extra=_min2(total.rate))
         rate_comp = f"{executed_shown} ÷ {budget_shown} = {should['执行率']}"
-        should["资金得分"] = show_like(total.score, weight * min(rounded_as(total.rate, rate), 1.0))
+        should["资金得分"] = show_like(
+            total.score, weight * min(rounded_as(total.rate, rate), 1.0), extra=_min2(total.score)
+        )
         score_comp = f"{pts(weight)} × min({should['执行率']}, 1) = {should['资金得分']}"
     extra = "；" + "；".join(notes) if notes else ""
     for f, what in ((total.rate, "执行率"), (total.score, "资金得分")):
@@ -406,29 +415,61 @@ def check_adjusted_without_reason(form: FormS, ctx: RuleContext) -> None:
     """
     fund = form.fund
     total = fund.total if fund else None
-    if fund is None or total is None or total.initial is None or total.budget is None:
+    if fund is None or total is None:
         return
-    initial, budget = num(total.initial), num(total.budget)
-    if initial is None or budget is None or (zero(budget) and zero(initial)):
-        return
-    if ctx.judge(total.budget, initial) is Verdict.OK:
-        return
-    if total.reason is not None and not total.reason.blank:
-        return
-    if total.reason is None and any(_ADJUST_WORDS.search(t) for t in _texts_of(form)):
-        return
-    comp = f"{shown(total.budget)} − {shown(total.initial)} = {show_like(total.budget, budget - initial)}"
-    where = "原因栏为空" if total.reason is not None else "表中未说明调整原因"
-    ctx.report(
-        total.reason if total.reason is not None and total.reason.ref is not None else total.budget,
-        f"年初预算数 {shown(total.initial)} 调整为全年预算数 {shown(total.budget)}（调整 {comp}），"
-        f"{where}：应说明预算调整的原因",
-        expected="调整原因",
-        actual="空",
-        computation=comp,
-        related=(total.initial, total.budget),
-        sheet=form.sheet,
-    )
+    explained_in_text = any(_ADJUST_WORDS.search(t) for t in _texts_of(form))
+    for row in _rows_with_money(fund):
+        if row.initial is None or row.budget is None:
+            continue
+        initial, budget = num(row.initial), num(row.budget)
+        if initial is None or budget is None or (zero(budget) and zero(initial)):
+            continue
+        if ctx.judge(row.budget, initial) is Verdict.OK:
+            continue
+        if row.reason is not None and not row.reason.blank:
+            continue
+        if row.reason is None and explained_in_text:
+            continue
+        diff = show_like(row.budget, budget - initial, extra=_extra(row.budget, row.initial))
+        comp = f"{shown(row.budget)} − {shown(row.initial)} = {diff}"
+        where = "原因栏为空" if row.reason is not None else "表中未说明调整原因"
+        what = "" if row is total else f"{ROW_NAMES.get(row.kind, row.label.text)}的"
+        ctx.report(
+            row.reason if row.reason is not None and row.reason.ref is not None else row.budget,
+            f"{what}年初预算数 {shown(row.initial)} 调整为全年预算数 {shown(row.budget)}（调整 {comp}），"
+            f"{where}：应说明预算调整的原因",
+            expected="调整原因",
+            actual="空",
+            computation=comp,
+            related=(row.initial, row.budget),
+            sheet=form.sheet,
+        )
+
+
+def _rows_with_money(fund: FundBlock) -> list[FundRow]:
+    """The 年度资金总额 row; or, when it prints zeros while the money sits in a sub-row, those sub-rows."""
+    total = fund.total
+    if total is None:
+        return []
+    amounts = [num(f) for f in (total.initial, total.budget, total.executed)]
+    if any(a is not None and not zero(a) for a in amounts):
+        return [total]
+    return [
+        p
+        for p in fund.parts
+        if any(not zero(num(f)) for f in (p.initial, p.budget, p.executed) if num(f) is not None)
+    ]
+
+
+def _min2(f: Field[Any] | None) -> int:
+    """Extra decimals so that a rate or score is shown with at least two (``0`` -> ``1.00``)."""
+    return max(0, 2 - (f.decimals or 0)) if f is not None and f.scale == 1.0 else 0
+
+
+def _extra(f: Field[Any] | None, *others: Field[Any] | None) -> int:
+    """Extra decimals to show ``f``'s unit at the finest precision among ``others``."""
+    mine = f.decimals or 0 if f is not None else 0
+    return max([0, *((o.decimals or 0) - mine for o in others if o is not None)])
 
 
 # --------------------------------------------------------------------------- S107
@@ -538,28 +579,29 @@ def check_budget_cut_to_execution(form: FormS, ctx: RuleContext) -> None:
         (or the adjustment and its document named in 偏差原因)
     """
     fund = form.fund
-    total = fund.total if fund else None
-    if fund is None or total is None:
+    if fund is None:
         return
-    initial, budget, executed = num(total.initial), num(total.budget), num(total.executed)
-    if initial is None or budget is None or executed is None or zero(budget) or zero(initial):
-        return
-    if total.budget is None or total.initial is None or total.executed is None:
-        return
-    if budget >= initial - EPS or abs(budget - executed) > EPS * max(1.0, budget):
-        return
-    if executed / initial > 0.995:
-        return
-    comp = f"{shown(total.executed)} ÷ {shown(total.initial)} = {executed / initial * 100:.2f}%"
-    ctx.report(
-        total.budget,
-        f"年初预算数 {shown(total.initial)} 调减为全年预算数 {shown(total.budget)}，恰等于全年执行数 "
-        f"{shown(total.executed)}：按年初预算执行率仅为 {comp}，应说明调减依据",
-        expected="全年预算数 ≠ 全年执行数（或说明调减依据）",
-        actual=shown(total.budget),
-        computation=comp,
-        related=(total.initial, total.executed),
-    )
+    for row in _rows_with_money(fund):
+        initial, budget, executed = num(row.initial), num(row.budget), num(row.executed)
+        if initial is None or budget is None or executed is None or zero(budget) or zero(initial):
+            continue
+        if row.budget is None or row.initial is None or row.executed is None:
+            continue
+        if budget >= initial - EPS or abs(budget - executed) > EPS * max(1.0, budget):
+            continue
+        if executed / initial > 0.995:
+            continue  # 89.974 of 90: a rounding of the adjustment, S106 asks for its reason
+        comp = f"{shown(row.executed)} ÷ {shown(row.initial)} = {executed / initial * 100:.2f}%"
+        what = "" if row is fund.total else f"{ROW_NAMES.get(row.kind, row.label.text)}的"
+        ctx.report(
+            row.budget,
+            f"{what}年初预算数 {shown(row.initial)} 调减为全年预算数 {shown(row.budget)}，"
+            f"恰等于全年执行数 {shown(row.executed)}：按年初预算执行率仅为 {comp}，应说明调减依据",
+            expected="全年预算数 ≠ 全年执行数（或说明调减依据）",
+            actual=shown(row.budget),
+            computation=comp,
+            related=(row.initial, row.executed),
+        )
 
 
 # --------------------------------------------------------------------------- S110

@@ -194,7 +194,8 @@ def check_reason_missing(form: FormS, ctx: RuleContext) -> None:
     what it will do; an empty cell, or ``无偏差`` next to a deduction, leaves the
     reviewer without an explanation. A deduction on a reached target (an
     over-achievement the department chose to mark down) needs a reason too.
-    For families without scores only the missed target is checked. A strict
+    For families without scores only the missed target is checked; a form
+    without a 偏差原因 column has nowhere to give one and is not asked. A strict
     bound met only with equality and given full marks is left to S203, an
     over-achievement (actual far above target) to S206.
 
@@ -212,6 +213,8 @@ def check_reason_missing(form: FormS, ctx: RuleContext) -> None:
     | 接待人次 | 约120人 | 53人 | 10.0 | 4.42 | 因疫情影响，2021年来我局调研单位减少。 |
     """
     for ind in form.indicators:
+        if ind.reason is None:
+            continue  # the form has no 偏差原因 column to fill
         res = score_result(ind, ctx)
         met = res.met if res is not None else None
         cut = deducted(ind, ctx)

@@ -318,7 +318,7 @@ def check_block_weight(form: FormS, ctx: RuleContext) -> None:
         verdict = compare(lw, s, dec, units=units)
         if verdict is Verdict.OK:
             return
-        comp = " + ".join(t for t, _ in parts) + f" = {pts(s)}"
+        comp = " + ".join(t for t, _ in parts) + (f" = {pts(s)}" if len(parts) > 1 else "")
         ctx.report(
             label,
             f"{what}标明 {pts(lw)} 分，所含{'各区块' if what != '绩效指标' else '指标'}分值之和为 {comp}",
@@ -339,7 +339,10 @@ def check_block_weight(form: FormS, ctx: RuleContext) -> None:
         loose = [i for i in g.members if id(i) not in inside and num(i.weight) is not None]
         if any(i.weight_source not in printed_weight for i in loose):
             continue  # weights derived from this very label, or unknown
-        parts = [(pts(num(c.weight) or 0.0), num(c.weight) or 0.0) for c in children]
+        parts = [
+            (f"{split_weight(norm(c.name))[0]} {pts(num(c.weight) or 0.0)}", num(c.weight) or 0.0)
+            for c in children
+        ]
         parts += [(i.weight.text, num(i.weight) or 0.0) for i in loose if i.weight is not None]
         if parts:
             check(g.label, lw, split_weight(norm(g.name))[0] or "区块", parts)
