@@ -264,7 +264,7 @@ def test_indicator_block_weight() -> None:
     form.indicator_block_weight = cell(13, 1, 80, 0)
     found = run("S304", form)
     assert summary(found) == [("S304", "error", "A13")]
-    assert "绩效指标标题分值为 80，所含指标分值之和为 10.0 + 10.0" in found[0].message
+    assert "绩效指标标明 80 分，所含指标分值之和为 10.0 + 10.0" in found[0].message
     assert found[0].message.endswith("= 90")
 
 

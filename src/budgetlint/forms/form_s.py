@@ -126,6 +126,7 @@ INDICATOR_COLUMNS: dict[str, tuple[str, ...]] = {
     "reason": (
         "偏差原因分析及改进措施",
         "未完成原因分析",
+        "未完成原因分析及改进措施",
         "未完成原因及拟采取的改进措施",
         "未完成原因和改进措施",
         "偏差原因",
@@ -592,10 +593,10 @@ def _read_header_fields(ctx: _Ctx, form: FormS) -> None:
                         name,
                         ctx.text(r, vc) if vc else Field(sheet.ref(r, c + 1), None, None),
                     )
-        if k in ("预期目标", "年度目标") and form.goal_planned is None:
-            form.goal_planned = _below(ctx, r, c)
-        if k in ("实际完成情况", "全年实际完成情况") and form.goal_actual is None:
-            form.goal_actual = _below(ctx, r, c)
+        if k in ("预期目标", "年度目标", "项目年度目标") and form.goal_planned is None:
+            form.goal_planned = _right_or_below(ctx, r, c)
+        if k in GOAL_ACTUAL_LABELS and form.goal_actual is None:
+            form.goal_actual = _right_or_below(ctx, r, c)
     if form.goal_planned is None:
         # 年度总体目标 | <text> on one row (no 预期目标 / 实际完成情况 headers)
         for r, c, v in ctx.cells:
@@ -604,6 +605,20 @@ def _read_header_fields(ctx: _Ctx, form: FormS) -> None:
                 if vc is not None and _key(sheet.value(r, vc)) not in ("预期目标", "年度目标"):
                     form.goal_planned = ctx.text(r, vc)
                 break
+
+
+#: Labels of the text that says how the year's goal was met.
+GOAL_ACTUAL_LABELS = ("实际完成情况", "全年实际完成情况", "年度目标完成情况")
+
+
+def _right_or_below(ctx: _Ctx, r: int, c: int) -> Field[str] | None:
+    """The text beside a goal label (年度目标完成情况 | …) or, under a column header, below it."""
+    vc = ctx.right_of(r, c)
+    if vc is not None:
+        right = _key(ctx.sheet.value(r, vc))
+        if len(right) > 12 and right not in GOAL_ACTUAL_LABELS:
+            return ctx.text(r, vc)
+    return _below(ctx, r, c)
 
 
 def _below(ctx: _Ctx, r: int, c: int) -> Field[str] | None:

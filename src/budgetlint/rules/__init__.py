@@ -1,8 +1,10 @@
 """The rule registry.
 
 A rule is one small function decorated with :func:`rule`.  Its docstring is its
-documentation (what it checks, an anti-pattern, a best practice), shown by
-``budgetlint rules``.  Importing this package registers every rule module.
+documentation (what it checks and why); its anti-pattern and best practice are
+small forms in ``rules/cases/<CODE>.toml`` (:mod:`budgetlint.rules.cases`), run by
+the tests and shown by ``budgetlint rules`` as 反例 and 正例.  Importing this
+package registers every rule module.
 """
 
 from __future__ import annotations

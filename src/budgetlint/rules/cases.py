@@ -8,7 +8,7 @@ and one or more ``[[pass]]`` tables::
 
     [[fail]]
     title = "采购服务量得分 12.0 超过分值 10.0"   # Chinese, one line
-    cell = "H13"            # fail only: the cell the rule reports
+    cell = "H13"            # fail only: the cell the rule reports (or a list of cells)
     rows = "11,13"          # optional: the rows the page shows (default: all)
     layout = "ten_ninety"   # optional: the family the grid is read as (default national)
     settings = { families = { national = { qualitative_bands = "80-60" } } }
@@ -21,9 +21,10 @@ and one or more ``[[pass]]`` tables::
 ``grid`` is a whole sheet in the :mod:`budgetlint.gridtext` notation.
 ``settings`` is a table of :class:`budgetlint.settings.Settings` keys; the rule's
 own code is always added to ``select``.  A fail case must raise the rule at
-``cell``; a pass case must not raise the rule at all.  A case marked ``xfail`` is
-one where the rule does not do what its documentation says: the test expects
-that failure until the rule (or the case) is fixed.
+``cell`` (at every cell of a list: ``cell = ["G5", "H5"]``); a pass case must not
+raise the rule at all.  A case marked ``xfail`` is one where the rule does not do
+what its documentation says: the test expects that failure (strictly) until the
+rule or the case is fixed, and the page says so.
 
 The files are package data, read with :mod:`importlib.resources` (so they are
 found in an installed wheel too).  Every case is validated when loaded: the
@@ -69,8 +70,8 @@ class Case:
     index: int
     title: str
     grid: str
-    #: The cell a fail case must be reported at (None for a pass case).
-    cell: str | None = None
+    #: The cells a fail case must be reported at (none for a pass case).
+    cells: tuple[str, ...] = ()
     #: The rows the page shows (None: the whole grid).
     rows: tuple[int, ...] | None = None
     #: The family key the grid is read as.
@@ -79,6 +80,11 @@ class Case:
     #: Why the rule disagrees with this documented case (a known bug), or None.
     xfail: str | None = None
     note: str | None = None
+
+    @property
+    def cell(self) -> str | None:
+        """The (first) cell a fail case is reported at; None for a pass case."""
+        return self.cells[0] if self.cells else None
 
     @property
     def id(self) -> str:
@@ -188,7 +194,7 @@ def _case(code: str, kind: Kind, index: int, t: dict[str, Any], where: str) -> C
     unknown = sorted(set(t) - _KEYS)
     if unknown:
         raise fail(f"未知的键 {'、'.join(unknown)}（可用的键：{'、'.join(sorted(_KEYS))}）")
-    for key in ("title", "grid", "cell", "rows", "layout", "xfail", "note"):
+    for key in ("title", "grid", "rows", "layout", "xfail", "note"):
         if key in t and not isinstance(t[key], str):
             raise fail(f"{key} 应为字符串")
     title = t.get("title", "").strip()
@@ -204,16 +210,23 @@ def _case(code: str, kind: Kind, index: int, t: dict[str, Any], where: str) -> C
     lines = _lines(grid)
     n_rows = len(lines)
     cell = t.get("cell")
+    cells: list[str] = []
     if kind == "fail":
-        if not cell:
-            raise fail("反例须用 cell 指明规则报告的单元格")
-        try:
-            row, col = parse_address(cell)
-        except ValueError as e:
-            raise fail(f"cell {cell!r} 不是单元格地址") from e
-        if not (1 <= row <= n_rows and col <= len(split_cells(lines[row - 1]))):
-            raise fail(f"cell {cell} 不在 grid 内（{n_rows} 行）")
-        cell = cell.strip().upper().replace("$", "")
+        listed = [cell] if isinstance(cell, str) else cell
+        if not listed or not isinstance(listed, list):
+            raise fail("反例须用 cell 指明规则报告的单元格（一个地址或地址的列表）")
+        for c in listed:
+            if not isinstance(c, str):
+                raise fail(f"cell 中的 {c!r} 不是单元格地址")
+            try:
+                row, col = parse_address(c)
+            except ValueError as e:
+                raise fail(f"cell {c!r} 不是单元格地址") from e
+            if not (1 <= row <= n_rows and col <= len(split_cells(lines[row - 1]))):
+                raise fail(f"cell {c} 不在 grid 内（{n_rows} 行）")
+            address = c.strip().upper().replace("$", "")
+            if address not in cells:
+                cells.append(address)
     elif cell is not None:
         raise fail("正例不应有 cell")
     rows: tuple[int, ...] | None = None
@@ -240,7 +253,7 @@ def _case(code: str, kind: Kind, index: int, t: dict[str, Any], where: str) -> C
         index=index,
         title=title,
         grid=grid,
-        cell=cell,
+        cells=tuple(cells),
         rows=rows,
         layout=layout,
         settings=settings,

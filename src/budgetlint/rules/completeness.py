@@ -34,14 +34,6 @@ def check_required_empty(form: FormS, ctx: RuleContext) -> None:
       that does not apply: name or target ``无`` / ``不适用``);
     - in a scored family: the 得分 of an indicator weighing more than 0, the
       资金得分 of 年度资金总额 when its 全年预算数 is above 0, and the 总分 得分.
-
-    **Anti-pattern**
-
-        产出指标 | 数量指标 | 社会组织宣传短视频新闻 | 30 期 | (empty) | 10.0 | (empty)
-
-    **Best practice**
-
-        产出指标 | 数量指标 | 社会组织宣传短视频新闻 | 30 期 | 24 期 | 10.0 | 8.0
     """
 
     def empty(f: Field[Any] | None) -> bool:
@@ -171,14 +163,6 @@ def check_number_as_text(form: FormS, ctx: RuleContext) -> None:
     The reader still reads it (``17,820.76``, ``1 016 500``, ``98%``), but Excel
     does not add it up: a SUM over the column silently leaves it out, and the
     cell sorts and formats as text.  One note per cell.
-
-    **Anti-pattern**
-
-        全年执行数  '969188.11     (a text cell, green triangle in Excel)
-
-    **Best practice**
-
-        全年执行数  969188.11      (a number cell, formatted 0.00)
     """
     seen: set[str] = set()
     for f, what in _numeric_fields(form):
@@ -214,14 +198,6 @@ def check_template_text(form: FormS, ctx: RuleContext) -> None:
     department keeps *beside* its own words (``指标1：``, ``★``, a ``(≥**人)`` hint):
     those are S501's.  This rule reports a name only when the template text *is*
     the name: ``请填写指标名称``, ``XX培训``, a bare ``（≥**人）``.
-
-    **Anti-pattern**
-
-        三级指标 请填写指标名称      年度指标值 ≥**人
-
-    **Best practice**
-
-        三级指标 培训人数           年度指标值 ≥500人次
     """
     cells: list[tuple[Field[Any] | None, str]] = [(form.project, "项目名称")]
     for ind in form.indicators:

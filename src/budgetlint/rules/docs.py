@@ -69,8 +69,8 @@ def render_case(case: Case) -> list[str]:
     settings = [s for s in _dotted(case.settings) if not s.startswith("select ")]
     if settings:
         lines.append("   设置：" + "；".join(settings))
-    if case.cell is not None:
-        lines.append(f"   报告单元格：{case.cell}")
+    if case.cells:
+        lines.append(f"   报告单元格：{'、'.join(case.cells)}")
     if case.xfail:
         lines.append(f"   注：规则目前与此例不符（{case.xfail}）")
     lines.append("")
@@ -80,20 +80,29 @@ def render_case(case: Case) -> list[str]:
 
 def grid_table(case: Case) -> list[str]:
     """The case's rows (``rows``, default all) as an aligned table with row numbers and
-    column letters; the reported cell is shown in brackets."""
-    all_lines = case.grid_lines()
-    numbers = list(case.rows) if case.rows else list(range(1, len(all_lines) + 1))
-    mark = parse_address(case.cell) if case.cell else None
+    column letters; the reported cells are shown in brackets."""
+    raw = [split_cells(line) for line in case.grid_lines()]
+    numbers = list(case.rows) if case.rows else list(range(1, len(raw) + 1))
+    marks = [parse_address(c) for c in case.cells]
+    owner = _owners(raw)
     table: dict[int, list[str]] = {}
     for r in numbers:
-        cells = [_cell_text(c) for c in split_cells(all_lines[r - 1])]
-        if mark is not None and mark[0] == r:
-            cells += [""] * (mark[1] - len(cells))
-            cells[mark[1] - 1] = f"[{cells[mark[1] - 1]}]"
+        cells = []
+        for c in range(1, len(raw[r - 1]) + 1):
+            top = owner.get((r, c), (r, c))
+            # a merged cell shows its text once: in its first shown row, first column
+            shown_above = any(owner.get((q, c)) == top for q in numbers if q < r)
+            if top != (r, c) and (top[1] != c or shown_above):
+                cells.append("")
+            else:
+                cells.append(_cell_text(raw[top[0] - 1][top[1] - 1]))
+        for mr, mc in marks:
+            if mr == r:
+                cells += [""] * (mc - len(cells))
+                cells[mc - 1] = f"[{cells[mc - 1]}]"
         table[r] = cells
     used = [c for cells in table.values() for c, v in enumerate(cells, start=1) if v]
-    if mark is not None and mark[0] in table:
-        used.append(mark[1])
+    used += [mc for mr, mc in marks if mr in table]
     if not used:
         return []
     first, last = min(used), max(used)
@@ -108,6 +117,17 @@ def grid_table(case: Case) -> list[str]:
     return out
 
 
+def _owners(raw: list[list[str]]) -> dict[tuple[int, int], tuple[int, int]]:
+    """Cell -> the top-left cell of its merged range (``>`` joins left, ``^`` up)."""
+    owner: dict[tuple[int, int], tuple[int, int]] = {}
+    for r, cells in enumerate(raw, start=1):
+        for c, text in enumerate(cells, start=1):
+            t = text.strip()
+            src = (r, c - 1) if t == ">" else (r - 1, c) if t == "^" else None
+            owner[(r, c)] = owner.get(src, (r, c)) if src is not None else (r, c)
+    return owner
+
+
 def _join(first: str, cells: Iterable[str]) -> str:
     return (first + " │ " + " │ ".join(cells)).rstrip()
 
@@ -117,7 +137,7 @@ def _at(cells: list[str], col: int) -> str:
 
 
 def _cell_text(raw: str) -> str:
-    """A cell of the notation as the table shows it: merged continuations blank."""
+    """A cell of the notation as the table shows it (one line, cut to ``_MAX_CELL``)."""
     t = raw.strip()
     if t in (">", "^"):
         return ""

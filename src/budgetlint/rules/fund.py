@@ -39,14 +39,6 @@ def check_rate(form: FormS, ctx: RuleContext) -> None:
     A difference one rounding explains is a note; anything larger an error.
     Rows whose 全年预算数 is 0 or blank have no rate; S104 and S107 deal with
     those.
-
-    **Anti-pattern**
-
-        全年预算数 987000.00  全年执行数 969188.11  执行率 0.95
-
-    **Best practice**
-
-        全年预算数 987000.00  全年执行数 969188.11  执行率 0.98   (969188.11 ÷ 987000.00)
     """
     fund = form.fund
     if fund is None:
@@ -91,14 +83,6 @@ def check_fund_score(form: FormS, ctx: RuleContext) -> None:
     error; a 分值 cell (or a weight in the block label, 预算执行情况(20分)) that
     differs from the family's fund weight is a warning.
     A zero 全年预算数 is left to S104.
-
-    **Anti-pattern**
-
-        分值 10  执行率 0.98  得分 9.50
-
-    **Best practice**
-
-        分值 10  执行率 0.98  得分 9.80   (10 × min(0.98, 1))
     """
     fund = form.fund
     total = fund.total if fund else None
@@ -185,14 +169,6 @@ def check_fund_sum(form: FormS, ctx: RuleContext) -> None:
     another amount column).  Amounts typed in 元 carry no hidden decimals: the
     total must be their sum at its own precision; amounts shown in 万元 are
     rounded conversions, and their rounding band is a note (FORMS.md).
-
-    **Anti-pattern**
-
-        年度资金总额 1297780.00  其中：当年财政拨款 0.00  上年结转资金 0.00  其他资金 1297000.00
-
-    **Best practice**
-
-        年度资金总额 1297780.00  其中：当年财政拨款 0.00  上年结转资金 0.00  其他资金 1297780.00
     """
     fund = form.fund
     total = fund.total if fund else None
@@ -262,15 +238,6 @@ def check_zero_budget_rate(form: FormS, ctx: RuleContext) -> None:
     should show, computed from the parts.  Without money anywhere a ``0.00``
     awards nothing and is a note.  A blank 全年预算数 is not a 0: S401 asks
     for it, and the rate cannot be checked.
-
-    **Anti-pattern (深圳市社会组织能力建设与跟踪服务项目, 2021)**
-
-        年度资金总额  年初 1297780.00  全年 0.00  执行 0.00  分值 10  执行率 1.00  得分 10.00
-
-    **Best practice**
-
-        年度资金总额  年初 1297780.00  全年 0.00  执行 0.00  分值 10  执行率 —  得分 —
-        and the project explained in 偏差原因 (the budget was withdrawn).
     """
     fund = form.fund
     total = fund.total if fund else None
@@ -344,14 +311,6 @@ def check_over_execution(form: FormS, ctx: RuleContext) -> None:
 
     Spending more than the budget needs a budget adjustment or an explanation;
     the fund score is capped at the weight either way.
-
-    **Anti-pattern**
-
-        全年预算数 15000.00  全年执行数 16200.00  执行率 1.08
-
-    **Best practice**
-
-        全年预算数 16200.00 (after the adjustment)  全年执行数 16200.00  执行率 1.00
     """
     fund = form.fund
     if fund is None:
@@ -404,14 +363,6 @@ def check_adjusted_without_reason(form: FormS, ctx: RuleContext) -> None:
     else anywhere the form explains itself (实际完成情况, 偏差原因, 说明 texts)
     with words such as 调整, 追加, 调减, 收回.  Reported at 全年预算数 of the
     total row.
-
-    **Anti-pattern**
-
-        总额  年初预算 0.00  调整后预算数 15000.00  …  原因 (empty)
-
-    **Best practice**
-
-        总额  年初预算 0.00  调整后预算数 15000.00  …  原因 年中追加公务用车运行维护经费
     """
     fund = form.fund
     total = fund.total if fund else None
@@ -500,14 +451,6 @@ def check_zero_subrow_rate(form: FormS, ctx: RuleContext) -> None:
     an **error**.  A rate of 0.00 there is harmless (the template asks for a
     rate on every row and it awards nothing): that is S108, off by default.
     The 年度资金总额 row is S104's.
-
-    **Anti-pattern**
-
-        上年结转资金  0.00  0.00  0.00  —  1.00  —
-
-    **Best practice**
-
-        上年结转资金  0.00  0.00  0.00  —  —  —      (or 0.00, tolerated)
     """
     for row, f, name, v in _zero_subrow_cells(form):
         if zero(v):
@@ -536,14 +479,6 @@ def check_zero_subrow_zero_rate(form: FormS, ctx: RuleContext) -> None:
     0.00 there awards nothing, so this is at most a note, and it is **off by
     default** (almost every form prints it).  Select it by its code
     (``--select S108``) to have such cells changed to “—”.
-
-    **Anti-pattern**
-
-        上年结转资金  0.00  0.00  0.00  —  0.00  —
-
-    **Best practice**
-
-        上年结转资金  0.00  0.00  0.00  —  —  —
     """
     for row, f, name, v in _zero_subrow_cells(form):
         if name == "执行率" and zero(v):
@@ -567,21 +502,16 @@ def check_budget_cut_to_execution(form: FormS, ctx: RuleContext) -> None:
     When 年初预算数 was larger and 全年预算数 equals 全年执行数 to the cent, a
     low execution (65 %) has been turned into 100 % by the adjustment.  The
     reviewer asks for the adjustment document; the rate against the initial
-    budget is quoted in the message.
-
-    **Anti-pattern**
-
-        年初预算数 200.00  全年预算数 130.00  全年执行数 130.00  执行率 100%
-
-    **Best practice**
-
-        年初预算数 200.00  全年预算数 200.00  全年执行数 130.00  执行率 65%
-        (or the adjustment and its document named in 偏差原因)
+    budget is quoted in the message.  No finding when the form names the cut
+    and its reason (in the 原因 column, or in its texts as S106 reads them).
     """
     fund = form.fund
     if fund is None:
         return
+    explained_in_text = any(_ADJUST_WORDS.search(t) for t in _texts_of(form))
     for row in _rows_with_money(fund):
+        if (row.reason is not None and not row.reason.blank) or explained_in_text:
+            continue  # the cut and its document are named
         initial, budget, executed = num(row.initial), num(row.budget), num(row.executed)
         if initial is None or budget is None or executed is None or zero(budget) or zero(initial):
             continue
@@ -614,16 +544,6 @@ def check_subrow_score(form: FormS, ctx: RuleContext) -> None:
     A weight or score repeated on 其中：当年财政拨款 (or another part) counts the
     fund twice in any sum over the 分值/得分 columns, and the reviewer cannot
     tell which score is meant.
-
-    **Anti-pattern**
-
-        年度资金总额        880  880  10  100%  10
-        其中：本年财政拨款   880  880  10  100%  10
-
-    **Best practice**
-
-        年度资金总额        880  880  10  100%  10
-        其中：本年财政拨款   880  880  —   100%  —
     """
     fund = form.fund
     if fund is None:

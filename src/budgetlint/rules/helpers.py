@@ -293,7 +293,9 @@ def template_markers(text: str) -> list[str]:
 
 
 #: The template's numbering kept in front of a name: 指标1：, 指标2:, 指标1 (no colon).
-_NAME_PREFIX = re.compile(r"^\s*指标\s*[0-9０-９一二三四五六七八九十]+\s*[:：.、．]?\s*")
+_NAME_PREFIX = re.compile(
+    r"^\s*指标\s*(?:[0-9０-９]+\s*[:：.、．]?|[一二三四五六七八九十]+\s*[:：.、．])\s*"
+)
 _NAME_STARS = re.compile(r"[★☆]+")
 #: A fill-in hint with ``**`` left beside a name: (≥**人), （<**元）, ≥**人, <**元.
 _NAME_HINT = re.compile(
@@ -345,7 +347,7 @@ _INSTRUCTION = re.compile(
     r"|结合自评情况"
     r"|针对项目自评中发现的问题"
     r"|预算执行率\s*=\s*预算执行数"
-    r"|^注\s*[:：].*(?:填写|填报|统一设置|应当|须|需)"
+    r"|^注\s*[:：].*(?:填写|填报|统一设置)"
 )
 
 

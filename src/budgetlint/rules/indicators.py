@@ -1,8 +1,8 @@
 """Form-S rules: indicators (年度绩效指标 rows), codes S201–S211.
 
 Each rule is one function; its docstring is the rule's documentation: what it
-checks and why, an anti-pattern (a row as the seeds print it:
-三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因) and the best practice.
+checks and why.  Its anti-pattern and best practice are data, small forms in
+``rules/cases/<CODE>.toml`` (:mod:`budgetlint.rules.cases`) that the tests run.
 Scores are recomputed with :func:`budgetlint.scoring.indicator_score` using the
 family's parameters (``ctx.params``).
 """
@@ -56,18 +56,6 @@ def check_score_range(form: FormS, ctx: RuleContext) -> None:
 
     A score above the weight or below zero is impossible under every scoring
     rule of the form; it is a typing error or a score entered in the wrong row.
-
-    **Anti-pattern**
-
-    | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |
-    | --- | --- | --- | --- | --- |
-    | 采购服务量 | =3 项 | 3 项 | 10.0 | 12.0 |
-
-    **Best practice**
-
-    | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |
-    | --- | --- | --- | --- | --- |
-    | 采购服务量 | =3 项 | 3 项 | 10.0 | 10.0 |
     """
     for ind in form.indicators:
         ws = scored(ind)
@@ -104,21 +92,6 @@ def check_score_recomputed(form: FormS, ctx: RuleContext) -> None:
     equality (S203), and a deduction on a target that *was* reached — that is
     the department's discretion, and S204/S205/S206 ask for its reason. A score
     outside [0, 分值] is left to S201.
-
-    **Anti-pattern**
-
-    | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |
-    | --- | --- | --- | --- | --- |
-    | 社会组织宣传短视频新闻 | 30 期 | 24 期 | 10.0 | 9.0 |
-
-    (24 ÷ 30 × 10 = 8.00, not 9.0.)
-
-    **Best practice**
-
-    | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |
-    | --- | --- | --- | --- | --- |
-    | 社会组织宣传短视频新闻 | 30 期 | 24 期 | 10.0 | 8.0 |
-    | 接待人次 | 约120人 | 53人 | 10.0 | 4.42 |
     """
     for ind in form.indicators:
         ws = scored(ind)
@@ -156,18 +129,6 @@ def check_strict_bound_equality(form: FormS, ctx: RuleContext) -> None:
     full marks are not justified (FORMS: "full marks there is a warning"). The
     department either meant ``≥90%`` (fix the target) or must deduct and give a
     reason. This rule owns the case: S202 does not also report it.
-
-    **Anti-pattern**
-
-    | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |
-    | --- | --- | --- | --- | --- |
-    | 项目实施的满意度 | >90% | 90% | 20.0 | 20.0 |
-
-    **Best practice**
-
-    | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因 |
-    | --- | --- | --- | --- | --- | --- |
-    | 项目实施的满意度 | ≥90% | 90% | 20.0 | 20.0 | 无偏差 |
     """
     for ind in form.indicators:
         res = score_result(ind, ctx)
@@ -198,19 +159,6 @@ def check_reason_missing(form: FormS, ctx: RuleContext) -> None:
     without a 偏差原因 column has nowhere to give one and is not asked. A strict
     bound met only with equality and given full marks is left to S203, an
     over-achievement (actual far above target) to S206.
-
-    **Anti-pattern**
-
-    | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因 |
-    | --- | --- | --- | --- | --- | --- |
-    | 费用支出按明细列支 | 100% | 由于疫情影响，项目终止开展。 | 5.0 | 0.0 | |
-    | 采购服务量 | =3 项 | 2 项 | 10.0 | 6.67 | 无偏差 |
-
-    **Best practice**
-
-    | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因 |
-    | --- | --- | --- | --- | --- | --- |
-    | 接待人次 | 约120人 | 53人 | 10.0 | 4.42 | 因疫情影响，2021年来我局调研单位减少。 |
     """
     for ind in form.indicators:
         if ind.reason is None:
@@ -283,18 +231,6 @@ def check_reason_contradicts(form: FormS, ctx: RuleContext) -> None:
     actual. Either the actual is wrong (it should say what was really achieved)
     or the deduction is. Reported at the reason cell; the deduction itself is
     S212's error at the 得分 cell.
-
-    **Anti-pattern**
-
-    | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因 |
-    | --- | --- | --- | --- | --- | --- |
-    | 宣传材料投放及时性 | 及时 | 及时 | 5.0 | 2.5 | 因疫情影响，…未能在年度内完成。 |
-
-    **Best practice**
-
-    | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因 |
-    | --- | --- | --- | --- | --- | --- |
-    | 宣传材料投放及时性 | 及时 | 部分延迟 | 5.0 | 2.5 | 因疫情，6 期延至次年 4 月播出。 |
     """
     for ind in form.indicators:
         t, a = value_of(ind.target), value_of(ind.actual)
@@ -326,18 +262,6 @@ def check_over_achievement(form: FormS, ctx: RuleContext) -> None:
     explain it in 偏差原因. No finding when a reason is given. Percentages up to
     100 % are not counted (a rate that reached 100 % against ``≥80%`` is
     saturation, not a badly set target).
-
-    **Anti-pattern**
-
-    | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因 |
-    | --- | --- | --- | --- | --- | --- |
-    | 编印社会组织示范点展示宣传资料 | 3000 份 | 4400 份 | 3.0 | 3.0 | 无偏差 |
-
-    **Best practice**
-
-    | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因 |
-    | --- | --- | --- | --- | --- | --- |
-    | 编印社会组织示范点展示宣传资料 | 3000 份 | 4400 份 | 3.0 | 2.5 | 参访人员增加，… |
     """
     for ind in form.indicators:
         t, a = target_of(ind), value_of(ind.actual)
@@ -369,18 +293,6 @@ def check_none_target_weight(form: FormS, ctx: RuleContext) -> None:
     Points assigned to an indicator without a target are points nobody can earn
     or lose by performance; the weights of the applicable indicators must carry
     the total instead.
-
-    **Anti-pattern**
-
-    | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |
-    | --- | --- | --- | --- | --- | --- |
-    | 生态效益指标 | 无 | 无 | 无 | 5.0 | 5.0 |
-
-    **Best practice**
-
-    | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |
-    | --- | --- | --- | --- | --- | --- |
-    | 生态效益指标 | 无 | 无 | 无 | 0.0 | 0.0 |
     """
     for ind in form.indicators:
         t = value_of(ind.target)
@@ -410,18 +322,6 @@ def check_cost_vs_fund(form: FormS, ctx: RuleContext) -> None:
     Only whole-project costs are compared: an amount under half the fund
     figure is a unit or component cost (每公里年均养护成本 ≤0.5万元,
     生均资助成本 ≤1000元, “三公”经费控制数 in a 部门整体 form) and is left alone.
-
-    **Anti-pattern**
-
-    | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | (全年预算数 | 全年执行数) |
-    | --- | --- | --- | --- | --- | --- |
-    | 成本指标 | 公务接待经费支出数 | <4万元 | 0.98万元 | 31400.00 | 9865.00 |
-
-    **Best practice**
-
-    | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | (全年预算数 | 全年执行数) |
-    | --- | --- | --- | --- | --- | --- |
-    | 成本指标 | 经费控制 | <98.7 万元 | 96.92 万元 | 987000.00 | 969188.11 |
     """
     total = form.fund.total if form.fund is not None else None
     if total is None:
@@ -464,18 +364,6 @@ def check_qualitative_band(form: FormS, ctx: RuleContext) -> None:
     The family's ``qualitative_bands`` fixes the bands (80-50: 达成 80–100 %,
     部分达成 50–80 %, 未达成 0–50 %; 80-60: 80–100 / 60–80 / 0–60). A score
     outside the band its own actual states contradicts the actual.
-
-    **Anti-pattern** (bands 80-60)
-
-    | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |
-    | --- | --- | --- | --- | --- |
-    | 制度健全性 | 健全 | 部分达成预期指标 | 10 | 5.5 |
-
-    **Best practice**
-
-    | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |
-    | --- | --- | --- | --- | --- |
-    | 制度健全性 | 健全 | 部分达成预期指标 | 10 | 7 |
     """
     bands = ctx.params.bands
     for ind in form.indicators:
@@ -527,18 +415,6 @@ def check_bound_repeated(form: FormS, ctx: RuleContext) -> None:
 
     ``≥90%`` in 实际完成值 only repeats the target; the reviewer cannot tell what
     was achieved nor recompute the score.
-
-    **Anti-pattern**
-
-    | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |
-    | --- | --- | --- | --- | --- |
-    | 党组织书记满意度 | ≥90% | ≥90% | 13.0 | 13.0 |
-
-    **Best practice**
-
-    | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |
-    | --- | --- | --- | --- | --- |
-    | 党员满意度 | ≥90% | 92.5% | 13.0 | 13.0 |
     """
     for ind in form.indicators:
         a = value_of(ind.actual)
@@ -565,20 +441,6 @@ def check_level1_weights(form: FormS, ctx: RuleContext) -> None:
     warning. When the form prints the weight in the 一级 label
     (``产出指标(50分)``), the indicators under it must add up to that number:
     a difference is an error.
-
-    **Anti-pattern**
-
-    | 一级指标 | 三级指标 | 分值 |
-    | --- | --- | --- |
-    | 产出指标(50分) | 采购服务量 | 30 |
-    | | 宣传材料验收合格率 | 30 |
-
-    **Best practice**
-
-    | 一级指标 | 三级指标 | 分值 |
-    | --- | --- | --- |
-    | 产出指标(50分) | 采购服务量 | 25 |
-    | | 宣传材料验收合格率 | 25 |
     """
     groups: dict[str, list[Indicator]] = {}
     for ind in form.indicators:
@@ -601,7 +463,7 @@ def check_level1_weights(form: FormS, ctx: RuleContext) -> None:
         if label_field is not None:
             want = num(label_field) or 0.0
             if not inds:
-                continue  # an empty block is S214's
+                continue  # an empty block is S506's
             verdict = compare(got, want, max(d, label_field.decimals or 0), units=units)
             if verdict is not Verdict.OK:
                 ctx.report(
@@ -648,18 +510,6 @@ def check_met_target_deducted(form: FormS, ctx: RuleContext) -> None:
     20 × 98 % = 19.6).  The only discretionary deduction is for an
     over-achievement (actual beyond ``over_achievement_ratio`` × target): it
     needs a reason, which is S206's.
-
-    **Anti-pattern**
-
-    | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因 |
-    | --- | --- | --- | --- | --- | --- |
-    | 宣传材料投放及时性 | 及时 | 及时 | 5.0 | 2.5 | 因疫情影响，…未能在年度内完成。 |
-
-    **Best practice**
-
-    | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因 |
-    | --- | --- | --- | --- | --- | --- |
-    | 宣传材料投放及时性 | 及时 | 及时 | 5.0 | 5.0 | 无偏差 |
     """
     ratio = ctx.settings.over_achievement_ratio
     for ind in form.indicators:
@@ -695,18 +545,6 @@ def check_weight_unknown(form: FormS, ctx: RuleContext) -> None:
     share.  Otherwise the weight is unknown: no score-versus-weight rule runs on
     those indicators (a guessed weight never raises an error), and this one
     note says so, at the first such indicator's score.
-
-    **Anti-pattern**
-
-    | 三级指标 | 年初目标值(A) | 实际完成值(B) | 得分 |
-    | --- | --- | --- | --- |
-    | 培训人次 | 200人次 | 210人次 | 20 |
-
-    **Best practice**
-
-    | 三级指标 | 年初目标值(A) | 实际完成值(B) | 分值 | 得分 |
-    | --- | --- | --- | --- | --- |
-    | 培训人次 | 200人次 | 210人次 | 20 | 20 |
     """
     unknown = [i for i in form.indicators if i.weight_source == "unknown"]
     if not unknown:

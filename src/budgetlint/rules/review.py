@@ -70,16 +70,6 @@ def check_template_residue(form: FormS, ctx: RuleContext) -> None:
 
     A name that is nothing *but* template text (``请填写指标名称``, a bare
     ``（≥**人）``) is S403's: template text instead of content.
-
-    **Anti-pattern**
-
-        数量指标 | 指标1：★培训人数（≥**人） | ≥500人次 | 520人次
-                 | 指标2：                   |          |
-                 | ……                        |          |
-
-    **Best practice**
-
-        数量指标 | 培训人数 | ≥500人次 | 520人次
     """
     seen: set[str] = set()
     for ind in form.indicators:
@@ -156,14 +146,6 @@ def check_template_instruction(form: FormS, ctx: RuleContext) -> None:
     ``1.预算执行率=预算执行数/调整后预算数…``, a ``注：`` telling how to fill the form.
     The instruction is not an answer: the reviewer reads it as an empty cell (and a
     budget change "explained" by it is not explained).
-
-    **Anti-pattern**
-
-        存在问题 | 结合自评情况,分析存在的问题及原因。(200字以内)
-
-    **Best practice**
-
-        存在问题 | 部分学校报送参保数据滞后，导致第三季度缴费延迟 5 天。
     """
     seen: set[str] = set()
     for f, what in _free_texts(form):
@@ -224,14 +206,6 @@ def check_actual_kind(form: FormS, ctx: RuleContext) -> None:
     measured target (``≤30万元``, ``≥95%``, ``300户``): no comparison says whether the
     target was met, so the score is unfounded.  Reported at the actual cell.
     ``达成预期指标``-style actuals and free sentences are left to the scoring rules.
-
-    **Anti-pattern**
-
-        成本控制数 | ≤30万元 | 完成
-
-    **Best practice**
-
-        成本控制数 | ≤30万元 | 28.6万元
     """
     for ind in form.indicators:
         t, a = value_of(ind.target), value_of(ind.actual)
@@ -299,16 +273,6 @@ def check_wrong_category(form: FormS, ctx: RuleContext) -> None:
       数量/质量/时效指标 inside 效益指标: reported once at the 二级 cell.
 
     Indicators are reported at the name cell.
-
-    **Anti-pattern**
-
-        效益指标 | 生态效益指标 | 食品安全指标达标率 | 100% | 100%
-        满意度指标 | 服务对象满意度指标 | 粮食安全事件发生数 | 0起 | 0起
-
-    **Best practice**
-
-        产出指标 | 质量指标 | 食品安全指标达标率 | 100% | 100%
-        满意度指标 | 服务对象满意度指标 | 储备粮承储企业满意度 | ≥90% | 96%
     """
     seen: set[str] = set()
     for ind in form.indicators:
@@ -356,8 +320,11 @@ def check_wrong_category(form: FormS, ctx: RuleContext) -> None:
 #: Names of quantities that are better low (a ceiling is right for them).
 _REVERSE_WORDS = re.compile(
     r"事故|事件|投诉|差错|失误|违规|违纪|发生|损失|超支|上访|案件|故障|死亡|伤亡|不合格|"
-    r"超标|逾期|滞留|积压|闲置|空置|成本|费用|时间|时长|天数|周期|误差|次品|返工"
+    r"超标|逾期|滞留|积压|闲置|空置|成本|费用|时间|时长|时限|期限|工期|用时|天数|周期|"
+    r"误差|次品|返工"
 )
+#: Units of time: a ceiling on them (``≤30天``) is a deadline, not an output quantity.
+_TIME_UNITS = frozenset({"天", "日", "工作日", "小时", "分钟", "周", "月", "个月", "年"})
 
 
 @rule("S505", "quantity-upper-bound", "warning", "产出数量目标写成上限")
@@ -369,14 +336,6 @@ def check_quantity_upper_bound(form: FormS, ctx: RuleContext) -> None:
     reported for a row the form marks 反向 or whose name counts something better
     low (事故, 投诉, 差错, 成本, 时间 …), for amounts and for percentages.
     Reported at the target cell.
-
-    **Anti-pattern**
-
-        数量指标 | 开展精品示范村建设数量 | ≤4 | 4
-
-    **Best practice**
-
-        数量指标 | 开展精品示范村建设数量 | ≥4个 | 4个
     """
     for ind in form.indicators:
         if _level(ind.level2) != "数量指标" or ind.target.ref is None:
@@ -385,6 +344,8 @@ def check_quantity_upper_bound(form: FormS, ctx: RuleContext) -> None:
         if t is None or t.kind not in (Kind.NUMBER, Kind.QUANTITY) or not t.is_upper_bound:
             continue
         if (ind.direction and "反向" in ind.direction) or _REVERSE_WORDS.search(ind.name.text):
+            continue
+        if (t.printed_unit or t.unit) in _TIME_UNITS:
             continue
         floor = f"≥{pts(float(t.number or 0))}{t.printed_unit or t.unit}"
         ctx.report(
@@ -409,16 +370,6 @@ def check_points_concentrated(form: FormS, ctx: RuleContext) -> None:
     - a block label with points (``效益指标(30分)``, ``数量指标(10分)``,
       ``服务对象满意度指标(10分)``) with no indicator under it: its points are
       counted in the total but nothing can earn them; reported at the label.
-
-    **Anti-pattern**
-
-        绩效指标(90分) | 产出指标 | 经济成本指标 | 成本控制数 | ≤30万元 | 完成 | 90 | 90
-
-    **Best practice**
-
-        绩效指标(90分) | 产出指标 | 数量指标 | 采购设备数量 | ≥13台 | 13台 | 40 | 40
-                       | 效益指标 | 社会效益指标 | …                           | 40 | 40
-                       | 满意度指标 | …                                       | 10 | 10
     """
     weighted = [i for i in form.indicators if (num(i.weight) or 0.0) > EPS]
     if len(weighted) == 1:
@@ -471,14 +422,6 @@ def check_not_applicable_as_met(form: FormS, ctx: RuleContext) -> None:
     Not reported for ceilings and zero targets (``0起``, ``≤2次``: ``无`` there is a
     measurement of zero) or for names that count incidents (事故, 投诉 …).
     Reported at the actual cell.
-
-    **Anti-pattern**
-
-        政策性挂账利息补贴保障率 | 100% | 无 | 没有轮换、动用库存
-
-    **Best practice**
-
-        政策性挂账利息补贴保障率 | 不适用 | 不适用 | 本年未轮换、未动用库存，不发生挂账利息
     """
     for ind in form.indicators:
         a_text = norm(ind.actual.text)
@@ -521,15 +464,6 @@ def check_quantity_in_name(form: FormS, ctx: RuleContext) -> None:
     both the target and the actual are percentages, the quantity delivered is not
     measured: 100 % of an unknown base.  The quantity belongs in the target and
     the actual in the same unit.  Reported at the name cell.
-
-    **Anti-pattern**
-
-        5000吨稻谷、500吨成品粮储备到位率 | 100% | 100%
-
-    **Best practice**
-
-        稻谷储备规模 | ≥5000吨 | 5000吨
-        成品粮储备规模 | ≥500吨 | 500吨
     """
     for ind in form.indicators:
         t, a = value_of(ind.target), value_of(ind.actual)
@@ -586,7 +520,13 @@ def _numbered_items(inds: list[Indicator], i: int) -> list[Indicator]:
 
 
 def _target_sum_items(inds: list[Indicator], i: int) -> list[Indicator]:
-    """The rows right under ``inds[i]`` whose targets add up to its target (same unit)."""
+    """The rows right under ``inds[i]`` whose targets add up to its target (same unit).
+
+    Only for rows without numbering: ``2、`` followed by ``3、`` and ``4、`` are
+    siblings, whatever their targets add up to.
+    """
+    if _sub_number(inds[i]) is not None:
+        return []
     t = value_of(inds[i].target)
     if t is None or t.kind not in (Kind.NUMBER, Kind.QUANTITY) or not t.number:
         return []
@@ -595,6 +535,7 @@ def _target_sum_items(inds: list[Indicator], i: int) -> list[Indicator]:
         u = value_of(inds[j].target)
         if (
             u is None
+            or _sub_number(inds[j]) is not None
             or u.kind != t.kind
             or u.unit != t.unit
             or u.number is None
@@ -629,19 +570,6 @@ def check_subtotal_repeated(form: FormS, ctx: RuleContext) -> None:
     2、 …``) or their targets add up to its target (``≥20000亩`` = 500 + 1000 +
     18500), and its 分值 (else its 得分) equals the sum of theirs.  Reported at the
     subtotal's 分值 cell (its 得分 cell when the form prints no 分值).
-
-    **Anti-pattern**
-
-        一、示范区建立 | ≥20000亩 | 20000亩 | 15.0
-        1、水稻侧深施肥 | ≥500亩 | 500亩 | 5.0
-        2、玉米种肥同播 | ≥1000亩 | 1000亩 | 5.0
-        3、施用配方肥 | ≥18500亩 | 18500亩 | 5.0
-
-    **Best practice**
-
-        示范区建立：水稻侧深施肥 | ≥500亩 | 500亩 | 5.0
-        示范区建立：玉米种肥同播 | ≥1000亩 | 1000亩 | 5.0
-        示范区建立：施用配方肥 | ≥18500亩 | 18500亩 | 5.0
     """
     inds = form.indicators
     seen: set[str] = set()

@@ -25,6 +25,20 @@ from budgetlint.text import norm, split_weight
 from budgetlint.tolerance import EPS, Verdict, compare, decimals_of
 
 
+def _weights_verdict(
+    computed: float, total_points: float, weights: list[Field[Any]], units: float
+) -> Verdict:
+    """Σ 分值 against 100: exact for typed weights; equal shares printed with decimals
+    (26.67 × 3 = 80.01) are rounded terms, each worth half a unit of its last decimal."""
+    diff = abs(computed - total_points)
+    if diff <= EPS * max(1.0, total_points):
+        return Verdict.OK
+    band = sum(units * 10.0 ** -(w.decimals or 0) for w in weights if (w.decimals or 0) > 0)
+    if diff <= band + EPS * max(1.0, total_points):
+        return Verdict.ROUNDING
+    return Verdict.WRONG
+
+
 def _last_weight_cell(form: FormS) -> Field[Any] | None:
     for ind in reversed(form.indicators):
         if ind.weight is not None and ind.weight.ref is not None:
@@ -50,14 +64,6 @@ def check_weights_sum(form: FormS, ctx: RuleContext) -> None:
     remaining weights must have been re-normalised to reach 100 on their own.
     Elsewhere every printed weight counts (a ``无`` row with 分值 0 adds nothing).
     A form without any indicator weight (a blank template) is not checked.
-
-    **Anti-pattern**
-
-        资金 10 + 指标 10 + 10 + 10 + 5 + 5 + 5 + 5 + 20 + 15 = 95   总分 分值 100
-
-    **Best practice**
-
-        资金 10 + 指标 10 + 10 + 10 + 5 + 5 + 5 + 5 + 20 + 20 = 100  总分 分值 100
     """
     params = ctx.params
     total_points = float(params.total_weight)
@@ -65,7 +71,7 @@ def check_weights_sum(form: FormS, ctx: RuleContext) -> None:
         return  # weights the form does not print: S213
     if not any(i.weight_source in ("cell", "name") for i in form.indicators):
         return  # every weight derived from the block labels: their sums are S304's
-    fw, fw_cell, _ = fund_weight(form, ctx)
+    fw, _fw_cell, _ = fund_weight(form, ctx)
     weights: list[Field[Any]] = []
     left_out = 0
     for ind in form.indicators:
@@ -79,7 +85,6 @@ def check_weights_sum(form: FormS, ctx: RuleContext) -> None:
         return  # no indicator weight read at all (a blank template): nothing to add up
     ind_sum = sum(num(w) or 0.0 for w in weights)
     computed = fw + ind_sum
-    dec = max((f.decimals or 0 for f in [*weights, *([fw_cell] if fw_cell else [])]), default=0)
     units = ctx.settings.rounding_units
     comp = f"资金 {pts(fw)} + 指标 {pts(ind_sum)} = {pts(computed)}"
     if left_out:
@@ -89,14 +94,12 @@ def check_weights_sum(form: FormS, ctx: RuleContext) -> None:
 
     problems: list[str] = []
     worst: Verdict = Verdict.OK
-    v_sum = compare(computed, total_points, dec, units=units)
+    v_sum = _weights_verdict(computed, total_points, weights, units)
     if v_sum is not Verdict.OK:
         problems.append(f"分值合计应为 {pts(total_points)}，实际为 {comp}")
         worst = v_sum
     if printed is not None and form.total_weight is not None:
-        v_printed = compare(
-            printed, computed, max(dec, form.total_weight.decimals or 0), units=units
-        )
+        v_printed = _weights_verdict(printed, computed, weights, units)
         if v_printed is not Verdict.OK:
             problems.append(
                 f"总分分值填为 {form.total_weight.text}，与各项分值之和 {pts(computed)} 不符"
@@ -128,14 +131,6 @@ def check_total_score(form: FormS, ctx: RuleContext) -> None:
     n half-units (n = number of addends, each of them rounded) is a rounding
     note, anything larger an error.  A blank score adds nothing (S401 reports
     it).
-
-    **Anti-pattern**
-
-        资金得分 9.80, 指标得分 8.0 + 10.0 + … = 85.5, 总分 96.30
-
-    **Best practice**
-
-        总分 95.30   (9.80 + 85.5)
     """
     total_field = form.total_score
     printed = num(total_field)
@@ -243,14 +238,6 @@ def check_grade(form: FormS, ctx: RuleContext) -> None:
     (setting ``grades``).  A form printing the national names 优 / 良 / 中 / 差
     (or the default names under a national setting) is read on the same
     bounds.  The grade is taken from the printed 总分 (S302 checks the total).
-
-    **Anti-pattern**
-
-        总分 67.14   评价等级 良好
-
-    **Best practice**
-
-        总分 67.14   评价等级 合格
     """
     g = form.grade
     if g is None or g.blank or form.total_score is None:
@@ -300,14 +287,6 @@ def check_block_weight(form: FormS, ctx: RuleContext) -> None:
 
     Weights with decimals (equal shares) may miss by rounding: a note.  The
     一级 labels (``产出指标(50分)``) are S211's.
-
-    **Anti-pattern**
-
-        绩效指标(90分) over indicators weighing 20 + 20 + 20 + 20 = 80
-
-    **Best practice**
-
-        绩效指标(90分) over indicators weighing 20 + 20 + 20 + 20 + 10 = 90
     """
     units = ctx.settings.rounding_units
     printed_weight = ("cell", "name")
