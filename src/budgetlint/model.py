@@ -202,6 +202,9 @@ class FormS:
     fund: FundBlock | None = None
     indicators: list[Indicator] = field(default_factory=list)
     level1_weights: dict[str, Field[float]] = field(default_factory=dict)  # 产出指标(50分)
+    #: 一级 weights the form's own note fixes (注：一级指标分值统一设置为：产出指标50分、…)
+    stated_level1_weights: dict[str, float] = field(default_factory=dict)
+    stated_weights_note: Field[str] | None = None
     indicator_block_weight: Field[float] | None = None  # 绩效指标(90分) / 年度绩效目标(80分)
     #: Every weighted label over indicators (section, blocks, 一级, 二级), in reading order.
     weight_groups: list[WeightGroup] = field(default_factory=list)

@@ -1057,8 +1057,29 @@ def _shares(form: FormS, direct: dict[int, WeightGroup], *, equal_split: bool) -
             ind.weight_label = g.label
 
 
+_STATED_WEIGHTS = re.compile(r"一级指标分值统一设置为")
+_STATED_WEIGHT = re.compile(
+    r"(产出指标|效益指标|服务对象满意度指标|满意度指标|成本指标)(\d+(?:\.\d+)?)分"
+)
+
+
+def _read_stated_weights(ctx: _Ctx, form: FormS) -> None:
+    """The 一级 weights a form's own note fixes: ``注：1.一级指标分值统一设置为：产出指标50分、…``."""
+    for r, c, v in ctx.cells:
+        if not isinstance(v, str) or not _STATED_WEIGHTS.search(norm(v)):
+            continue
+        k = norm(v)
+        tail = k[_STATED_WEIGHTS.search(k).end() :]  # type: ignore[union-attr]
+        for name, w in _STATED_WEIGHT.findall(tail.split("。")[0]):
+            form.stated_level1_weights.setdefault(LEVEL_CANON.get(name, name), float(w))
+        if form.stated_level1_weights:
+            form.stated_weights_note = ctx.text(r, c)
+            return
+
+
 def _read_grade_and_texts(ctx: _Ctx, form: FormS) -> None:
     sheet = ctx.sheet
+    _read_stated_weights(ctx, form)
     for r, c, v in ctx.cells:
         k = _key(v)
         if not k:

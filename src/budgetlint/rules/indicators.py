@@ -448,6 +448,9 @@ def check_level1_weights(form: FormS, ctx: RuleContext) -> None:
             continue
         groups.setdefault(level1_key(field_text(ind.level1)), []).append(ind)
     fixed = {level1_key(k): float(v) for k, v in (ctx.params.level1_weights or {}).items()}
+    stated = {level1_key(k): w for k, w in form.stated_level1_weights.items()}
+    fixed.update(stated)  # the form's own note (一级指标分值统一设置为…) wins over the family
+    rule_of = {k: ("表注规定" if k in stated else "本版式规定") for k in fixed}
     printed = {level1_key(k): f for k, f in form.level1_weights.items() if num(f) is not None}
     units = ctx.settings.rounding_units
     for key in dict.fromkeys([*printed, *fixed]):
@@ -478,7 +481,7 @@ def check_level1_weights(form: FormS, ctx: RuleContext) -> None:
             elif key in fixed and abs(want - fixed[key]) > 1e-9:
                 ctx.report(
                     label_field,
-                    f"一级指标“{name}”标注 {pts(want)} 分，本版式规定为 {pts(fixed[key])} 分",
+                    f"一级指标“{name}”标注 {pts(want)} 分，{rule_of[key]}为 {pts(fixed[key])} 分",
                     expected=pts(fixed[key]),
                     actual=pts(want),
                 )
@@ -489,7 +492,7 @@ def check_level1_weights(form: FormS, ctx: RuleContext) -> None:
             continue
         ctx.report(
             at(*(i.level1 for i in inds)),
-            f"一级指标“{name}”下各指标分值合计为 {comp}，本版式规定为 {pts(fixed[key])} 分",
+            f"一级指标“{name}”下各指标分值合计为 {comp}，{rule_of[key]}为 {pts(fixed[key])} 分",
             expected=pts(fixed[key]),
             actual=pts(got),
             computation=comp,
