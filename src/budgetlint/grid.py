@@ -2,10 +2,14 @@
 
 A :class:`Grid` is a list of :class:`Sheet` objects.  A sheet holds the stored
 cell values (the top-left cell of a merged range carries the value, the other
-cells of the range read as empty), the formula texts where the host has them,
-the number formats that are not ``General``, and the merged ranges.  Hosts
-(openpyxl for files, xlwings for live Excel, calamine for fast reads) fill a
-grid; nothing past this module imports a host.
+cells of the range read as empty; a cached Excel error value reads as the text
+Excel prints, one of :data:`EXCEL_ERRORS`), the formula texts where the host has
+them (a formula cell without a value was saved without being calculated), the
+number formats that are not ``General``, the merged ranges and the cell notes.
+It holds only the cells that exist, never a rectangle: a cell at ``XFD1048576``
+costs one entry, and readers walk the cells, not the rows up to ``max_row``.
+Hosts (calamine for files, openpyxl as the reference, xlwings for live Excel)
+fill a grid; nothing past this module imports a host.
 
 Rows and columns are 1-based, as in Excel.
 """
@@ -18,6 +22,28 @@ from dataclasses import dataclass, field
 from typing import Any
 
 CellValue = Any  # str | int | float | bool | datetime | None
+
+#: Excel's error values, as a cell prints them (a host stores a cached error as this text).
+EXCEL_ERRORS = frozenset(
+    {
+        "#NULL!",
+        "#DIV/0!",
+        "#VALUE!",
+        "#REF!",
+        "#NAME?",
+        "#NUM!",
+        "#N/A",
+        "#GETTING_DATA",
+        "#SPILL!",
+        "#CALC!",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#BUSY!",
+        "#UNKNOWN!",
+        "#PYTHON!",
+    }
+)
 
 _ADDRESS = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 
@@ -117,6 +143,10 @@ class Sheet:
     def max_col(self) -> int:
         return max((c for _, c in self.cells), default=0)
 
+    def uncached(self) -> list[tuple[int, int]]:
+        """Formula cells without a cached value (saved without recalculating), in reading order."""
+        return sorted(rc for rc in self.formulas if rc not in self.cells)
+
     def merged_at(self, row: int, col: int) -> MergedRange | None:
         for mr in self.merged:
             if (row, col) in mr:
@@ -137,6 +167,9 @@ class Grid:
 
     path: str
     sheets: list[Sheet] = field(default_factory=list)
+    #: Sheets budgetlint's annotate added (its 复核结果 summary), as the host found them
+    #: in the workbook's annotation record; the checker never reads them as forms.
+    added_sheets: set[str] = field(default_factory=set)
 
     def sheet(self, name: str) -> Sheet:
         for s in self.sheets:

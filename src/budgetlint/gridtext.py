@@ -10,7 +10,9 @@ a row.  In a cell:
   cell shown with the decimals as written (number format ``0.00``,
   ``#,##0.00``); ``'10`` forces text;
 - anything else is text, kept as written (``98%``, ``30 期``, ``—``);
-  ``\\|`` is a literal ``|`` and ``\\n`` a line break inside the cell.
+  ``\\|`` is a literal ``|`` and ``\\n`` a line break inside the cell;
+- ``{=E5/D5}`` is a formula cell without a cached value (a file saved without
+  calculating): the formula ``=E5/D5`` and no value.
 
 :func:`parse` gives a :class:`budgetlint.grid.Sheet`; :func:`to_text` writes a
 sheet back.  Pure Python: the documentation examples of the rules use it under
@@ -34,10 +36,11 @@ class GridTextError(ValueError):
 
 @dataclass(frozen=True)
 class TextCell:
-    """One cell of the notation: its value and number format."""
+    """One cell of the notation: its value and number format (or an uncalculated formula)."""
 
     value: str | int | float | None
     number_format: str = "General"
+    formula: str | None = None
 
 
 def parse_cell(text: str) -> TextCell:
@@ -47,6 +50,8 @@ def parse_cell(text: str) -> TextCell:
         return TextCell(None)
     if t.startswith("'"):
         return TextCell(t[1:])
+    if t.startswith("{=") and t.endswith("}") and len(t) > 3:
+        return TextCell(None, formula=t[1:-1])
     m = _NUMBER.match(t)
     if not m:
         return TextCell(t)
@@ -87,6 +92,8 @@ def parse(text: str, name: str = "Sheet1") -> Sheet:
                 continue
             owner[(r, c)] = (r, c)
             cell = parse_cell(raw)
+            if cell.formula is not None:
+                sheet.formulas[(r, c)] = cell.formula
             if cell.value is not None:
                 sheet.cells[(r, c)] = cell.value
                 if cell.number_format != "General":
@@ -113,14 +120,18 @@ def to_text(sheet: Sheet) -> str:
             for c in range(mr.min_col, mr.max_col + 1):
                 if (r, c) != (mr.min_row, mr.min_col):
                     covered[(r, c)] = _JOIN_LEFT if c > mr.min_col else _JOIN_UP
-    max_row = max([r for r, _ in (*sheet.cells, *covered)], default=0)
+    uncached = {rc: sheet.formulas[rc] for rc in sheet.uncached()}
+    max_row = max([r for r, _ in (*sheet.cells, *covered, *uncached)], default=0)
     lines = []
     for r in range(1, max_row + 1):
-        cols = [c for rr, c in (*sheet.cells, *covered) if rr == r]
+        cols = [c for rr, c in (*sheet.cells, *covered, *uncached) if rr == r]
         out = []
         for c in range(1, max(cols, default=0) + 1):
             if (r, c) in covered:
                 out.append(covered[(r, c)])
+                continue
+            if (r, c) in uncached:
+                out.append("{" + uncached[(r, c)].replace("|", "\\|") + "}")
                 continue
             v = sheet.cells.get((r, c))
             out.append(_cell_text(v, sheet.number_format(r, c)))
@@ -133,7 +144,12 @@ def _cell_text(v: object, fmt: str) -> str:
         return ""
     if isinstance(v, bool) or not isinstance(v, int | float):
         s = str(v).replace("|", "\\|").replace("\n", "\\n")
-        if _NUMBER.match(s.strip()) or s.startswith("'") or s.strip() in (_JOIN_LEFT, _JOIN_UP):
+        if (
+            _NUMBER.match(s.strip())
+            or s.startswith("'")
+            or s.strip() in (_JOIN_LEFT, _JOIN_UP)
+            or (s.strip().startswith("{=") and s.strip().endswith("}"))
+        ):
             return "'" + s
         return s
     m = re.search(r"\.(0+)", fmt)

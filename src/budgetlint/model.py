@@ -220,6 +220,8 @@ class FormS:
     #: ``……`` cell of a row in ``skipped_rows``, or the name cell of a placeholder row that
     #: holds nothing but ``指标2:`` (or another leftover with no content: ``★``, ``(≥**人)``).
     residue_cells: list[Field[str]] = field(default_factory=list)
+    #: Formula cells of the sheet that have no cached value (saved without recalculating).
+    uncached_formulas: list[CellRef] = field(default_factory=list)
 
     @property
     def has_scores(self) -> bool:

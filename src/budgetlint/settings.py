@@ -69,6 +69,19 @@ class Settings:
     explained_marker: str = "【已说明】"
     #: Per-family parameter overrides: {family key: {param: value}}.
     families: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Limits of one workbook (see budgetlint.hosts.Limits); past one, the file is
+    #: unreadable (a clear error for that file) and the batch goes on.  The defaults
+    #: are far above any department's workbook.
+    #: Total uncompressed size of a workbook's parts, in MB.
+    max_uncompressed_mb: float = 200.0
+    #: Uncompressed ÷ compressed size of one part above 1 MB (a zip bomb's is ~1000).
+    max_compression_ratio: float = 100.0
+    #: Cells holding a value or a formula, per worksheet.
+    max_cells_per_sheet: int = 1_000_000
+    #: Worksheets per workbook.
+    max_sheets: int = 500
+    #: Characters in one cell or one note (Excel's own limit is 32767).
+    max_cell_chars: int = 32767
     #: Where the settings came from ('' for defaults).
     source: str = ""
 
@@ -211,6 +224,12 @@ def _families(key: str, value: object) -> dict[str, dict[str, Any]]:
     return out
 
 
+def _count(key: str, value: object) -> int:
+    """A whole number ≥ 1 (a TOML integer; 1e6 written as a float is accepted when whole)."""
+    x = number_in(key, value, lambda x: x >= 1 and x == int(x), "[1, +∞) 的整数")
+    return int(x)
+
+
 GRADE_SCALES: dict[str, tuple[tuple[float, str], ...]] = {
     "default": DEFAULT_GRADES,
     "national": NATIONAL_GRADES,
@@ -228,6 +247,11 @@ _CHECKS: dict[str, Callable[[str, object], Any]] = {
     "ignore": _codes,
     "explained_marker": lambda k, v: string(k, v, nonempty=True),
     "families": _families,
+    "max_uncompressed_mb": lambda k, v: number_in(k, v, lambda x: x > 0, "(0, +∞)"),
+    "max_compression_ratio": lambda k, v: number_in(k, v, lambda x: x >= 1, "[1, +∞)"),
+    "max_cells_per_sheet": _count,
+    "max_sheets": _count,
+    "max_cell_chars": _count,
 }
 
 
