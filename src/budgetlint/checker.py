@@ -8,9 +8,11 @@ bad file stop the batch.
 from __future__ import annotations
 
 import logging
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from budgetlint.findings import Finding
 from budgetlint.forms.form_s import read_sheet
@@ -21,11 +23,17 @@ from budgetlint.rules import all_rules
 from budgetlint.rules.base import RuleContext
 from budgetlint.settings import Settings
 
+if TYPE_CHECKING:
+    from budgetlint.hosts import Host
+
 log = logging.getLogger("budgetlint")
 
-#: The summary sheet the annotator adds; never read as a form.
+#: The name of the summary sheet the annotator adds.  The checker skips it by the
+#: workbook's annotation record (``Grid.added_sheets``), never by name: a user's own
+#: sheet of that name is checked.
 SUMMARY_SHEET = "复核结果"
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+#: The file types read, found in folders and accepted when named (budgetlint.hosts.SUFFIXES).
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 
 
 def check_grid(grid: Grid, settings: Settings | None = None) -> FileResult:
@@ -34,7 +42,7 @@ def check_grid(grid: Grid, settings: Settings | None = None) -> FileResult:
     result = FileResult(path=grid.path, grid=grid)
     rules = [r for r in all_rules() if settings.enabled(r.code, r.default)]
     for sheet in grid.sheets:
-        if sheet.name == SUMMARY_SHEET:
+        if sheet.name in grid.added_sheets:
             result.sheets.append(SheetRead(sheet.name, "skipped", reason="复核结果汇总表"))
             continue
         read = read_sheet(sheet, settings)
@@ -116,39 +124,61 @@ def _mark_explained(
 def iter_inputs(paths: Iterable[str | Path]) -> Iterator[Path]:
     """Workbooks named or found (recursively) in folders, in a stable order.
 
-    Excel lock files (``~$name.xlsx``) and our backups (``*.bak*.xlsx``) are skipped.
-    A named path that does not exist is yielded as is, so the caller reports it.
+    In a folder, regular files of the types read (.xlsx, .xlsm, .xls, .xlsb, .ods)
+    are found; other files (and named pipes, devices) are ignored, as are Excel lock
+    files (``~$name.xlsx``) and our backups (``*.bak*.xlsx``).  A named path is
+    yielded as is whatever it is, so that the caller reports it (missing, of an
+    unsupported type, not a regular file).
     """
     for p in map(Path, paths):
         if p.is_dir():
             for q in sorted(p.rglob("*")):
                 if (
-                    q.is_file()
-                    and q.suffix.lower() in WORKBOOK_SUFFIXES
+                    q.suffix.lower() in WORKBOOK_SUFFIXES
                     and not q.name.startswith("~$")
                     and ".bak" not in q.name
+                    and q.is_file()
                 ):
                     yield q
         else:
             yield p
 
 
-def check_file(path: str | Path, settings: Settings | None = None) -> FileResult:
-    """Read and check one file; an unreadable file gives a FileResult with ``error`` set."""
-    from budgetlint.hosts import ReadError, read_workbook
+def check_file(
+    path: str | Path, settings: Settings | None = None, *, host: Host | None = None
+) -> FileResult:
+    """Read and check one file; an unreadable file gives a FileResult with ``error`` set.
+
+    The file is looked at (``stat``) before it is opened: a missing path, a folder, a
+    named pipe or a device, and a file of a type not read are refused without reading.
+    The read is bounded by the settings' limits (:class:`budgetlint.hosts.Limits`).
+    ``host`` picks the reader (default calamine; "openpyxl" is the reference).
+    """
+    from budgetlint.hosts import Limits, ReadError, read_workbook
 
     p = Path(path)
-    if not p.exists():
+    try:
+        st = p.stat()
+    except FileNotFoundError:
         return FileResult(path=str(p), error=f"{p}: 文件不存在")
+    except OSError as e:
+        return FileResult(path=str(p), error=f"{p}: 无法访问文件（{e.strerror or e}）")
+    if stat.S_ISDIR(st.st_mode):
+        return FileResult(path=str(p), error=f"{p}: 是文件夹，不是工作簿")
+    if not stat.S_ISREG(st.st_mode):
+        return FileResult(path=str(p), error=f"{p}: 不是普通文件（命名管道、设备或套接字），未读取")
     if p.suffix.lower() not in WORKBOOK_SUFFIXES:
         return FileResult(
             path=str(p),
-            error=f"{p}: 不支持的文件类型 {p.suffix or '(无扩展名)'}，请使用 .xlsx 或 .xlsm",
+            error=f"{p}: 不支持的文件类型 {p.suffix or '(无扩展名)'}，"
+            "请使用 .xlsx、.xlsm、.xls、.xlsb 或 .ods",
         )
     try:
-        grid = read_workbook(p)
+        grid = read_workbook(p, Limits.from_settings(settings), host=host)
     except ReadError as e:
         return FileResult(path=str(p), error=str(e))
+    except MemoryError:
+        return FileResult(path=str(p), error=f"{p}: 内存不足，无法读取（文件过大）")
     except Exception as e:  # pragma: no cover - last resort, keep the batch going
         log.exception("unexpected failure reading %s", p)
         return FileResult(path=str(p), error=f"{p}: 读取失败（{type(e).__name__}: {e}）")
@@ -159,10 +189,23 @@ def check_paths(
     paths: Iterable[str | Path],
     settings: Settings | None = None,
     progress: Callable[[Path], None] | None = None,
+    *,
+    jobs: int = 1,
+    keep_forms: bool = True,
 ) -> BatchResult:
+    """Check every workbook named or found in ``paths``; one bad file never stops the batch.
+
+    ``jobs`` > 1 checks the files in that many worker processes
+    (:func:`budgetlint.batch.run`); the results are the same and in input order.
+    ``progress`` is called with each path as its result arrives, in input order.
+    With ``keep_forms`` (the default) each result keeps its grid and form models,
+    which the HTML report draws; without, results are slim (what a worker sends).
+    """
+    from budgetlint.batch import plan, run
+
     batch = BatchResult()
-    for p in iter_inputs(paths):
+    for out in run(plan(paths), settings or Settings(), workers=jobs, keep_forms=keep_forms):
         if progress:
-            progress(p)
-        batch.files.append(check_file(p, settings))
+            progress(out.path)
+        batch.files.append(out.result)
     return batch
