@@ -16,6 +16,7 @@ from openpyxl.comments import Comment
 
 from budgetlint.annotate import AnnotateError, annotate, annotate_in_place, clear
 from budgetlint.annotate.record import RECORD_PART
+from budgetlint.annotate.workbook import MARKER_NAME
 from budgetlint.findings import Finding, Severity
 from fixtures_rich import (
     EMPTY_IN_ROW,
@@ -344,8 +345,16 @@ def test_workbook_indices_shifted(rich_xlsx: Path, tmp_path: Path) -> None:
     old = ET.fromstring(read_parts(rich_xlsx)["xl/workbook.xml"])
     new = ET.fromstring(read_parts(out)["xl/workbook.xml"])
     old_ids = [d.get("localSheetId") for d in old.iter(f"{M}definedName")]
-    new_ids = [d.get("localSheetId") for d in new.iter(f"{M}definedName")]
+    new_names = list(new.iter(f"{M}definedName"))
+    new_ids = [d.get("localSheetId") for d in new_names if d.get("name") != MARKER_NAME]
     assert new_ids == [None if i is None else str(int(i) + 1) for i in old_ids]
+    # The marker of our summary sheet: a hidden name local to the first sheet.
+    [marker] = [d for d in new_names if d.get("name") == MARKER_NAME]
+    assert (marker.get("localSheetId"), marker.get("hidden"), marker.text) == (
+        "0",
+        "1",
+        "'复核结果'!$A$1",
+    )
     old_view = next(old.iter(f"{M}workbookView"))
     new_view = next(new.iter(f"{M}workbookView"))
     assert int(new_view.get("activeTab", 0)) == int(old_view.get("activeTab", 0)) + 1

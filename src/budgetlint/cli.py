@@ -2,9 +2,21 @@
 
 Exit codes of ``check``: 0 when nothing at the ``--fail-on`` level, 1 when
 findings at it, 2 for usage errors (an unknown rule code, a bad setting),
-unreadable input (the other files are still checked, and annotated when asked)
-or a rule that raised on a form (whatever ``--fail-on`` says: that form was not
-fully checked).
+unreadable input (the other files are still checked, and annotated when asked),
+a rule that raised on a form (whatever ``--fail-on`` says: that form was not
+fully checked), or an output that could not be written (an annotated copy, the
+annotate folder, the report: the findings are printed all the same).
+
+Exit codes of ``clear``: 0 when no file carries budgetlint's annotations any
+more (cleared, or there was nothing to clear), 1 when a file still shows
+annotations that cannot be undone (re-saved by another program, which lost or
+invalidated the record), 2 when a file cannot be read or written.
+
+Where the output goes: stdout carries the findings (text, streamed file by file
+in input order as the batch runs, or one JSON document at the end); stderr
+carries the progress (a bar on a terminal; ``--progress lines`` for a log), one
+``budgetlint: …`` line per problem (unreadable file, rule failure, output not
+written) and the closing summary table (unless ``--quiet``).
 """
 
 from __future__ import annotations
@@ -12,9 +24,12 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
+import signal
 import sys
+import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -25,11 +40,15 @@ from budgetlint.results import BatchResult, FileResult
 from budgetlint.settings import Settings, SettingsError, codes_text, known_codes, unknown_codes
 
 if TYPE_CHECKING:
+    from budgetlint.batch import Job, Outcome
     from budgetlint.rules import Rule
 
 log = logging.getLogger("budgetlint")
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+#: ``clear``: annotations remain that cannot be undone (the record was lost by a re-save).
+EXIT_NOT_UNDONE = 1
+EXIT_INTERRUPTED = 130
 
 
 class _Formatter(argparse.HelpFormatter):
@@ -66,7 +85,9 @@ def _parser() -> argparse.ArgumentParser:
         "check",
         help="检查工作簿（文件或文件夹）",
         description="检查工作簿：退出码 0 无问题，1 有达到 --fail-on 级别的问题，"
-        "2 用法或配置错误、文件无法读取或规则执行出错。",
+        "2 用法或配置错误、文件无法读取、规则执行出错或输出文件（标注副本、报告）无法写出"
+        "（此时结果照常输出）。标准输出按输入顺序逐个文件输出结果；标准错误输出进度、"
+        "每个问题一行“budgetlint: …”和结束时的汇总表。",
         add_help=False,
         formatter_class=_Formatter,
     )
@@ -100,10 +121,45 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="配置文件：budgetlint.toml，或含 [tool.budgetlint] 的 pyproject.toml",
     )
-    c.add_argument("--annotate", metavar="OUTDIR", help="把每个输入的标注副本写入 OUTDIR")
-    c.add_argument("--in-place", action="store_true", help="直接标注输入文件（先写备份）")
-    c.add_argument("--report", metavar="FILE", help="为整批文件写一份报告：.json、.html 或 .xlsx")
-    c.add_argument("-q", "--quiet", action="store_true", help="只输出汇总行")
+    c.add_argument(
+        "--annotate",
+        metavar="OUTDIR",
+        help="把每个输入的标注副本写入 OUTDIR：文件夹中找到的文件保留其相对路径"
+        "（收到/区县A/表.xlsx → OUTDIR/区县A/表.xlsx），直接指定的文件放在 OUTDIR 下；"
+        "仍然重名时后一个加“ (2)”“ (3)”等后缀",
+    )
+    c.add_argument(
+        "--in-place",
+        action="store_true",
+        help="直接标注输入文件：先写备份 名称.bak.xlsx（已有则 .bak2、.bak3…），再整体替换",
+    )
+    c.add_argument(
+        "--report",
+        metavar="FILE",
+        help="为整批文件写一份报告：.json、.html 或 .xlsx（写不出时照常输出结果，退出码 2）",
+    )
+    c.add_argument(
+        "-j",
+        "--jobs",
+        type=_jobs_arg,
+        metavar="N",
+        help=f"并行检查的进程数（默认为 CPU 核数，本机 {os.cpu_count() or 1}；1 表示在本进程内逐个检查）",
+    )
+    c.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="在 Dask 分布式集群上检查（如 tcp://10.0.0.5:8786；需安装 budgetlint[distributed]，"
+        "各工作节点装同一版本）；标注和报告仍在本机写出",
+    )
+    c.add_argument(
+        "--progress",
+        choices=("auto", "bar", "lines", "none"),
+        default="auto",
+        help="进度显示（写到标准错误）：bar 终端内一行进度条，lines 每检查完一个文件一行"
+        "（适合日志），none 不显示；默认 auto：终端上为 bar，否则为 none"
+        "（标准输出已逐个文件输出结果）",
+    )
+    c.add_argument("-q", "--quiet", action="store_true", help="只输出汇总行（不显示进度和汇总表）")
 
     cl = sub.add_parser(
         "clear",
@@ -114,6 +170,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     _help(cl)
     cl.add_argument("paths", nargs="+", metavar="PATH", help="已标注的 .xlsx/.xlsm 文件或文件夹")
+    cl.description = (
+        "清除 budgetlint 添加的标注，恢复原来的内容。退出码：0 已清除或本来就没有标注；"
+        "1 文件仍带有无法撤销的标注（被其他程序另存过，标注记录已丢失或不再相符）；"
+        "2 文件无法读取或写出。"
+    )
     cl.add_argument("--output", metavar="OUTDIR", help="把清除后的副本写入 OUTDIR，不改动原文件")
 
     r = sub.add_parser(
@@ -151,6 +212,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
     )
     _utf8_stdout()
+    previous = _terminate_on_sigterm()
     try:
         if args.command == "check":
             return _check(args)
@@ -165,7 +227,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except BrokenPipeError:  # pragma: no cover - `| head`
         return EXIT_OK
+    except KeyboardInterrupt:
+        print("\nbudgetlint: 已中断（已写出的文件都是完整的）", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     return EXIT_USAGE  # pragma: no cover
+
+
+def _jobs_arg(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"应为不小于 1 的整数：{text!r}")
+    return n
+
+
+def _terminate_on_sigterm() -> Any:
+    """SIGTERM unwinds like Ctrl-C (temporary files are removed); returns the old handler."""
+
+    def handler(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        return signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread
+        return None
 
 
 def _utf8_stdout() -> None:
@@ -185,6 +275,12 @@ def _check(args: argparse.Namespace) -> int:
     if args.annotate and args.in_place:
         print("budgetlint: --annotate 与 --in-place 不能同时使用", file=sys.stderr)
         return EXIT_USAGE
+    if args.scheduler and args.jobs is not None:
+        print(
+            "budgetlint: --jobs 与 --scheduler 不能同时使用（集群上的并行由工作节点决定）",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     bad = [
         f"{opt} 中的规则代码未知：{codes_text(unknown)}"
         for opt, codes in (("--select", args.select), ("--ignore", args.ignore))
@@ -195,38 +291,163 @@ def _check(args: argparse.Namespace) -> int:
             f"budgetlint: {'；'.join(bad)}；已知代码：{codes_text(known_codes())}", file=sys.stderr
         )
         return EXIT_USAGE
+    if args.report:
+        from budgetlint.report import check_report_path
+
+        try:
+            check_report_path(args.report)
+        except ValueError as e:
+            print(f"budgetlint: 无法写出报告 {args.report}：{e}", file=sys.stderr)
+            return EXIT_USAGE
     settings = Settings.load(args.config)
     settings.select = [*settings.select, *args.select]
     settings.ignore = [*settings.ignore, *args.ignore]
-    from budgetlint.checker import check_paths
+    return _run_check(args, settings)
 
-    progress = _progress_printer(sys.stderr) if not args.quiet and sys.stderr.isatty() else None
-    batch = check_paths(args.paths, settings, progress=progress)
-    if progress:
-        sys.stderr.write("\r\033[K")
-    annotate_failed = _annotate(batch, args) if (args.annotate or args.in_place) else 0
-    if args.report:
-        from budgetlint.report import write_report
 
+def _run_check(args: argparse.Namespace, settings: Settings) -> int:
+    from budgetlint.batch import plan
+    from budgetlint.outfile import ensure_folder, reason
+    from budgetlint.progress import Progress, summary_table
+    from budgetlint.report import needs_forms
+
+    started = time.monotonic()
+    problems: list[str] = []  # outputs not written, printed after the findings
+    outdir = Path(args.annotate) if args.annotate else None
+    if outdir is not None:
         try:
-            out = write_report(args.report, batch)
-            log.info("report written to %s", out)
-        except (ValueError, OSError) as e:
-            print(f"budgetlint: 无法写出报告 {args.report}：{e}", file=sys.stderr)
-            return EXIT_USAGE
+            ensure_folder(outdir)
+        except OSError as e:
+            problems.append(f"无法创建标注输出文件夹 {outdir}（{reason(e)}），未写出标注副本")
+            outdir = None
+    annotating = outdir is not None or args.in_place
+    jobs = plan(args.paths, outdir, in_place=args.in_place)
+    keep_forms = needs_forms(args.report)
+    workers = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
+
+    mode = args.progress
+    if args.quiet and mode == "auto":
+        mode = "none"
+    elif mode == "auto":
+        mode = "bar" if sys.stderr.isatty() else "none"
+    progress = Progress(sys.stderr, [j.path for j in jobs], mode)
+
+    text = args.format == "text"
+    batch = BatchResult()
+    written = 0
+    try:
+        for out in _outcomes(args, jobs, settings, workers, keep_forms, progress):
+            batch.files.append(out.result)
+            if out.output_error:
+                problems.append(out.output_error)
+            elif out.written is not None:
+                written += 1
+            if text and not args.quiet:
+                progress.clear()
+                _print_file(out.result, sys.stdout)
+                sys.stdout.flush()
+                progress.redraw()
+    except _ClusterFailed as e:
+        progress.close()
+        print(f"budgetlint: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        progress.close()
+
     if args.format == "json":
         from budgetlint.report.json_report import batch_dict
 
         print(json.dumps(batch_dict(batch), ensure_ascii=False, indent=2))
     else:
-        _print_text(batch, sys.stdout, quiet=args.quiet)
+        _print_summary_line(batch, sys.stdout)
+    sys.stdout.flush()
+    if args.report:
+        from budgetlint.report import write_report
+
+        try:
+            out_path = write_report(args.report, batch)
+            log.info("report written to %s", out_path)
+        except (ValueError, OSError) as e:
+            problems.append(f"无法写出报告 {args.report}（{reason(e)}）；结果见上方输出")
+        except Exception as e:  # a bug in a report writer must not lose the error lines
+            log.info("report %s failed", args.report, exc_info=True)
+            problems.append(
+                f"无法写出报告 {args.report}（内部错误 {type(e).__name__}: {e}）；结果见上方输出"
+            )
     for fr in batch.errors:
         print(f"budgetlint: {fr.error}", file=sys.stderr)
     for rf in batch.rule_failures:
         print(f"budgetlint: {rf.message}", file=sys.stderr)
-    if batch.errors or annotate_failed or batch.rule_failures:
+    for line in problems:
+        print(f"budgetlint: {line}", file=sys.stderr)
+    if not args.quiet:
+        where = (
+            f"集群 {args.scheduler}"
+            if args.scheduler
+            else (
+                "本进程"
+                if workers <= 1 or len(jobs) <= 1
+                else f"{min(workers, len(jobs))} 个并行进程"
+            )
+        )
+        table = summary_table(
+            batch,
+            time.monotonic() - started,
+            workers=where,
+            annotated=written if annotating else None,
+            output_errors=sum(1 for p in problems if p.startswith("无法标注")),
+        )
+        print(table, file=sys.stderr)
+    if batch.errors or problems or batch.rule_failures:
         return EXIT_USAGE
     return _exit_for(batch, args.fail_on)
+
+
+class _ClusterFailed(Exception):
+    """The cluster could not be used (the message is budgetlint.distributed's, in Chinese)."""
+
+
+def _outcomes(
+    args: argparse.Namespace,
+    jobs: list[Job],
+    settings: Settings,
+    workers: int,
+    keep_forms: bool,
+    progress: Any,
+) -> Iterator[Outcome]:
+    """The jobs' outcomes in input order: on this machine, or on a Dask cluster."""
+    from budgetlint.batch import run
+
+    if not args.scheduler:
+        yield from run(
+            jobs, settings, workers=workers, keep_forms=keep_forms, on_done=progress.finished
+        )
+        return
+    from budgetlint.batch import Outcome, annotate_outcome
+
+    try:
+        from budgetlint.distributed import ClusterError, check_on_cluster
+    except ImportError as e:  # pragma: no cover - the module ships with budgetlint
+        raise _ClusterFailed(f"无法使用 --scheduler（{e}）") from e
+    results: Iterator[FileResult] | None = None
+    try:
+        results = check_on_cluster([j.path for j in jobs], settings, args.scheduler)
+        for job in jobs:
+            fr = next(results)
+            out = Outcome(job.index, job.path, fr)
+            annotate_outcome(job, out)  # the files are here: annotate here
+            if not keep_forms:
+                out.result = fr.slim()
+            progress.finished(out)
+            yield out
+    except ClusterError as e:
+        raise _ClusterFailed(str(e)) from e
+    except StopIteration as e:  # pragma: no cover - fewer results than files
+        raise _ClusterFailed("集群返回的结果少于输入的文件") from e
+    finally:
+        close = getattr(results, "close", None)
+        if close is not None:
+            close()  # disconnect (and cancel what is still running) however the loop ended
 
 
 def _exit_for(batch: BatchResult, fail_on: str) -> int:
@@ -238,49 +459,14 @@ def _exit_for(batch: BatchResult, fail_on: str) -> int:
     return EXIT_OK
 
 
-def _progress_printer(stream: TextIO) -> Callable[[Path], None]:
-    count = [0]
-
-    def show(p: Path) -> None:
-        count[0] += 1
-        stream.write(f"\r\033[K[{count[0]}] {p.name}")
-        stream.flush()
-
-    return show
-
-
-def _annotate(batch: BatchResult, args: argparse.Namespace) -> int:
-    """Annotate each readable input; returns how many could not be annotated."""
-    from budgetlint.annotate import AnnotateError, annotate, annotate_in_place
-
-    failed = 0
-    outdir = Path(args.annotate) if args.annotate else None
-    if outdir:
-        outdir.mkdir(parents=True, exist_ok=True)
-    for fr in batch.files:
-        if fr.error:
-            continue
-        src = Path(fr.path)
-        try:
-            if outdir:
-                dst = outdir / src.name
-                if dst.resolve() == src.resolve():
-                    raise AnnotateError(f"{src}: 输出文件夹与输入相同，请改用 --in-place")
-                annotate(src, dst, fr.findings)
-                log.info("annotated %s -> %s", src, dst)
-            else:
-                backup = annotate_in_place(src, fr.findings)
-                log.info("annotated %s in place (backup %s)", src, backup)
-        except (AnnotateError, OSError) as e:
-            failed += 1
-            print(f"budgetlint: 无法标注 {src}：{e}", file=sys.stderr)
-    return failed
-
-
 def _print_text(batch: BatchResult, out: TextIO, *, quiet: bool = False) -> None:
     for fr in batch.files:
         if not quiet:
             _print_file(fr, out)
+    _print_summary_line(batch, out)
+
+
+def _print_summary_line(batch: BatchResult, out: TextIO) -> None:
     c = batch.counts()
     explained = sum(len(fr.explained) for fr in batch.files)
     sheets = sum(1 for fr in batch.files for s in fr.sheets if s.status == "form")
@@ -344,19 +530,37 @@ def _print_file(fr: FileResult, out: TextIO) -> None:
 
 def _clear(args: argparse.Namespace) -> int:
     from budgetlint.annotate import AnnotateError, clear
-    from budgetlint.checker import iter_inputs
+    from budgetlint.batch import plan
+    from budgetlint.outfile import ensure_folder, reason
 
     outdir = Path(args.output) if args.output else None
     if outdir:
-        outdir.mkdir(parents=True, exist_ok=True)
-    status = EXIT_OK
-    for p in iter_inputs(args.paths):
         try:
-            clear(p, outdir / p.name if outdir else None)
-            print(f"已清除标注：{outdir / p.name if outdir else p}")
+            ensure_folder(outdir)
+        except OSError as e:
+            print(f"budgetlint: 无法创建输出文件夹 {outdir}（{reason(e)}）", file=sys.stderr)
+            return EXIT_USAGE
+    status = EXIT_OK
+    for job in plan(args.paths, outdir):
+        p = job.path
+        try:
+            stats = clear(p, job.output)
         except (AnnotateError, OSError) as e:
-            print(f"budgetlint: 无法清除 {p}：{e}", file=sys.stderr)
+            print(f"budgetlint: 无法清除 {p}：{reason(e)}", file=sys.stderr)
             status = EXIT_USAGE
+            continue
+        copied = f"（已原样复制到 {job.output}）" if job.output else "，未改动"
+        if stats.found:
+            print(f"已清除标注：{job.output or p}")
+        elif stats.resaved:
+            sheet = f"“{stats.leftover_summary}”表、" if stats.leftover_summary else ""
+            print(
+                f"无法清除 {p}：该文件经 budgetlint 标注后被其他程序另存过，标注记录已丢失或不再相符，"
+                f"无法自动撤销；请手动删除{sheet}标色和 budgetlint 批注{copied}"
+            )
+            status = max(status, EXIT_NOT_UNDONE)
+        else:
+            print(f"没有可清除的标注：{p}（不是 budgetlint 标注过的文件）{copied}")
     return status
 
 

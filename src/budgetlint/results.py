@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from budgetlint.findings import Finding, Severity
 from budgetlint.grid import Grid
@@ -93,6 +93,16 @@ class FileResult:
     def counts(self) -> dict[Severity, int]:
         c = Counter(f.severity for f in self.active)
         return {s: c.get(s, 0) for s in Severity}
+
+    def slim(self) -> FileResult:
+        """The result without the grid and the read form models.
+
+        What the text and JSON output, the XLSX report and the annotator use is
+        kept (paths, sheet statuses and families, findings, errors, rule
+        failures); only the HTML report, which draws the forms, needs the rest.
+        A slim result pickles ~25× smaller: what a worker process sends back.
+        """
+        return replace(self, grid=None, sheets=[replace(s, form=None) for s in self.sheets])
 
 
 @dataclass

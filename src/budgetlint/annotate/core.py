@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as _dt
-import os
-import shutil
-import stat
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +23,7 @@ from budgetlint.annotate.package import (
 from budgetlint.annotate.styles import Styles
 from budgetlint.findings import Finding, Severity
 from budgetlint.grid import parse_address
+from budgetlint.outfile import copy_file, reason, write_atomic
 from budgetlint.style import FILL
 
 REL_STYLES = R_NS + "/styles"
@@ -50,6 +46,9 @@ class AnnotateStats:
     sheets: list[str] = field(default_factory=list)
     summary_sheet: str = ""
     cleared_previous: bool = False
+    #: A summary sheet of an earlier annotation whose record was lost (the workbook was
+    #: re-saved by another program) was recognised by its marker and replaced.
+    replaced_summary: str | None = None
     backup: Path | None = None
 
 
@@ -66,6 +65,15 @@ class ClearStats:
     parts_removed: list[str] = field(default_factory=list)
     summary_removed: bool = False
     backup: Path | None = None
+    #: The workbook carries a record that no longer matches it (re-saved by another program).
+    stale_record: bool = False
+    #: Name of our summary sheet found by its marker although nothing can be undone.
+    leftover_summary: str | None = None
+
+    @property
+    def resaved(self) -> bool:
+        """Annotated once, then re-saved by another program: the annotations cannot be undone."""
+        return not self.found and (self.stale_record or self.leftover_summary is not None)
 
 
 # -- file handling ----------------------------------------------------------------------
@@ -83,27 +91,25 @@ def backup_path(path: Path) -> Path:
 
 def _write_atomic(pkg: Package, dst: Path) -> None:
     """Save to a temporary file beside ``dst`` and rename it over ``dst``."""
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(
-        prefix=f".{dst.stem}.", suffix=dst.suffix + ".tmp", dir=dst.parent
-    )
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        pkg.save(tmp)
-        mode = stat.S_IMODE(os.stat(dst).st_mode) if dst.exists() else 0o644
-        os.chmod(tmp, mode)
-        os.replace(tmp, dst)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
+    write_atomic(dst, pkg.save)
 
 
 def _backup(path: Path) -> Path:
-    bak = backup_path(path)
-    shutil.copy2(path, bak)
-    return bak
+    """Copy ``path`` to a new ``name.bak.xlsx`` (atomically: a failed copy leaves none).
+
+    Raises :class:`AnnotateError` when the backup cannot be written; the workbook is
+    then left untouched.
+    """
+    while True:
+        bak = backup_path(path)
+        try:
+            return copy_file(path, bak, exclusive=True)
+        except FileExistsError:
+            continue  # another run took that name in the meantime
+        except OSError as exc:
+            raise AnnotateError(
+                f"{path.name}：无法写出备份 {bak.name}（{reason(exc)}），文件未改动"
+            ) from exc
 
 
 # -- annotate ---------------------------------------------------------------------------
@@ -150,9 +156,21 @@ def _annotate_pkg(
     pkg: Package, findings: Sequence[Finding], title: str | None, output: Path
 ) -> AnnotateStats:
     stats = AnnotateStats(output=output)
-    if R.find(pkg) is not None:
+    found = R.find(pkg)
+    if found is not None and R.is_current(pkg, found[2]):
         _clear_pkg(pkg, ClearStats(output=output))
         stats.cleared_previous = True
+    else:
+        # Re-saved by another program: the record (if kept) no longer matches the parts.
+        # Our old summary sheet is recognised by its marker (or, for a record without
+        # one, by being first under the recorded name) and replaced, not duplicated.
+        wb_part = pkg.main_part()
+        old = _leftover_summary(pkg, wb_part, found[2] if found else None)
+        if found is not None:
+            R.remove(pkg, found[0], found[1])
+        if old is not None:
+            W.remove_sheet(pkg, wb_part, old)
+            stats.replaced_summary = old.name
     before = dict(pkg.data)
     wb_part = pkg.main_part()
     entries = W.sheets(pkg, wb_part)
@@ -273,9 +291,29 @@ def _annotate_pkg(
 # -- clear ------------------------------------------------------------------------------
 
 
+def _leftover_summary(
+    pkg: Package, wb_part: str, stale: dict[str, Any] | None
+) -> W.SheetEntry | None:
+    """Our summary sheet in a workbook whose record is lost or stale, if it is recognisable."""
+    entry = W.marked_summary(pkg, wb_part)
+    if entry is None and stale is not None:
+        entries = W.sheets(pkg, wb_part)
+        name = stale.get("summary", {}).get("name")
+        if entries and name and entries[0].name == name:
+            entry = entries[0]
+    if entry is None or entry.part is None or entry.rel_type != R_NS + "/worksheet":
+        return None
+    return entry
+
+
 def _clear_pkg(pkg: Package, stats: ClearStats) -> ClearStats:
     found = R.find(pkg)
-    if found is None:
+    if found is None or not R.is_current(pkg, found[2]):
+        # Nothing we can undo.  Say so precisely: a stale record, or our summary sheet
+        # still there, means the workbook was annotated and then re-saved elsewhere.
+        stats.stale_record = found is not None
+        old = _leftover_summary(pkg, pkg.main_part(), found[2] if found else None)
+        stats.leftover_summary = old.name if old is not None else None
         return stats
     rec_part, root_rid, rec = found
     stats.found = True
@@ -354,7 +392,9 @@ def annotate(
 def annotate_in_place(path: str | Path, findings: Sequence[Finding]) -> Path:
     """Annotate ``path`` itself; a backup (``name.bak.xlsx``) is written first.
 
-    Returns the backup's path.  The workbook is replaced atomically.
+    Returns the backup's path.  The workbook is replaced atomically, and only once
+    the backup is complete: a backup that cannot be written raises
+    :class:`AnnotateError` and leaves the workbook (and no partial backup) behind.
     """
     p = Path(path)
     pkg = Package(p)
@@ -381,8 +421,7 @@ def clear(src: str | Path, dst: str | Path | None = None) -> ClearStats:
         return stats
     if not stats.found:
         if dst_p.resolve() != src_p.resolve():
-            dst_p.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(src_p, dst_p)
+            copy_file(src_p, dst_p)
         return stats
     _write_atomic(pkg, dst_p)
     return stats

@@ -58,5 +58,26 @@ def find(pkg: Package) -> tuple[str, str, dict[str, Any]] | None:
     return None
 
 
+def is_current(pkg: Package, rec: dict[str, Any]) -> bool:
+    """Whether the record still describes the package.
+
+    Another program that re-saves the workbook (LibreOffice keeps unknown parts)
+    rewrites and may renumber every part: the record's part names then point at
+    other sheets, and undoing it would delete the user's own.  The summary sheet
+    we added is never edited by a patching tool, so its bytes tell: the record is
+    current only when that part is still exactly what annotate wrote.
+    """
+    part = rec.get("summary", {}).get("part")
+    digest = rec.get("added_parts", {}).get(part)
+    return bool(part) and digest is not None and pkg.has(part) and sha256(pkg.read(part)) == digest
+
+
+def remove(pkg: Package, part: str, root_rid: str) -> None:
+    """Take a record out of the package (part, content type and root relationship)."""
+    pkg.remove(part)
+    pkg.remove_override(part)
+    pkg.remove_rel("", root_rid)
+
+
 def dump(rec: dict[str, Any]) -> bytes:
     return json.dumps(rec, ensure_ascii=False, indent=1, sort_keys=False).encode("utf-8")

@@ -13,6 +13,24 @@ from budgetlint.annotate.package import (
     Package,
 )
 
+#: The defined name that marks our summary sheet (local to it, hidden).  It survives a
+#: re-save by Excel or LibreOffice (which may drop the record part or renumber the
+#: parts), so the sheet is still recognised as ours and replaced, not duplicated.
+MARKER_NAME = "_budgetlint_summary"
+#: Elements that come after <definedNames> in workbook.xml (CT_Workbook's sequence).
+_AFTER_DEFINED_NAMES = (
+    "calcPr",
+    "oleSize",
+    "customWorkbookViews",
+    "pivotCaches",
+    "smartTagPr",
+    "smartTagTypes",
+    "webPublishing",
+    "fileRecoveryPr",
+    "webPublishObjects",
+    "extLst",
+)
+
 
 @dataclass
 class SheetEntry:
@@ -98,7 +116,12 @@ def insert_first_sheet(pkg: Package, wb_part: str, name: str, part: str) -> dict
     )
 
     shifted = 0
+    marker = (
+        f'<{p}definedName name="{MARKER_NAME}" localSheetId="0" hidden="1">'
+        f"{X.escape(_quoted(name))}!$A$1</{p}definedName>"
+    )
     names = X.child(xml, top, "definedNames")
+    names_added = names is None
     if names is not None:
         for dn in X.children(xml, names, "definedName"):
             tag = dn.start_tag(xml)
@@ -108,6 +131,13 @@ def insert_first_sheet(pkg: Package, wb_part: str, name: str, part: str) -> dict
                     (dn.start, dn.tag_end, X.set_attr(tag, "localSheetId", str(int(lsid) + 1)))
                 )
                 shifted += 1
+        if names.self_closing:
+            edits.append((names.start, names.end, f"<{p}definedNames>{marker}</{p}definedNames>"))
+        else:
+            edits.append((names.inner_end, names.inner_end, marker))
+    else:
+        pos = _defined_names_position(xml, top)
+        edits.append((pos, pos, f"<{p}definedNames>{marker}</{p}definedNames>"))
 
     views: dict[str, Any] = {"added": False, "views": []}
     book_views = X.child(xml, top, "bookViews")
@@ -136,8 +166,54 @@ def insert_first_sheet(pkg: Package, wb_part: str, name: str, part: str) -> dict
         "sheet_id": sheet_id,
         "workbook_rid": rid,
         "defined_names_shifted": shifted,
+        "defined_names_added": names_added,
+        "marker": MARKER_NAME,
         "book_views": views,
     }
+
+
+def _quoted(sheet: str) -> str:
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+def _defined_names_position(xml: str, top: X.Elem) -> int:
+    """Where a new <definedNames> goes: before the first element that must follow it."""
+    later = [e for e in X.children(xml, top) if e.name in _AFTER_DEFINED_NAMES]
+    return later[0].start if later else top.inner_end
+
+
+def marked_summary(pkg: Package, wb_part: str) -> SheetEntry | None:
+    """Our summary sheet as its marker defined name points at it, if the workbook has one."""
+    xml = pkg.text(wb_part)
+    top = X.root(xml)
+    names = X.child(xml, top, "definedNames")
+    if names is None:
+        return None
+    entries = sheets(pkg, wb_part)
+    for dn in X.children(xml, names, "definedName"):
+        a = dn.attrs(xml)
+        lsid = a.get("localSheetId", "").strip()
+        if a.get("name") == MARKER_NAME and lsid.isdigit() and int(lsid) < len(entries):
+            return entries[int(lsid)]
+    return None
+
+
+def remove_sheet(pkg: Package, wb_part: str, entry: SheetEntry) -> None:
+    """Remove a sheet we added whose record is lost: its entry, names, relationship and part.
+
+    The active tab goes back to the first sheet (what was active before is not known).
+    """
+    remove_first_sheet(
+        pkg,
+        wb_part,
+        {
+            "workbook_rid": entry.rid,
+            "part": entry.part or "",
+            "book_views": {"added": False, "views": []},
+        },
+    )
+    if entry.part:
+        pkg.remove(Package.rels_part(entry.part))
 
 
 def remove_first_sheet(pkg: Package, wb_part: str, rec: dict[str, Any]) -> None:
@@ -157,13 +233,24 @@ def remove_first_sheet(pkg: Package, wb_part: str, rec: dict[str, Any]) -> None:
     edits: list[tuple[int, int, str]] = [(entries[index].start, entries[index].end, "")]
     names = X.child(xml, top, "definedNames")
     if names is not None:
-        for dn in X.children(xml, names, "definedName"):
+        name_edits: list[tuple[int, int, str]] = []
+        defined = X.children(xml, names, "definedName")
+        kept = 0
+        for dn in defined:
             tag = dn.start_tag(xml)
             lsid = X.tag_attrs(tag).get("localSheetId")
+            if lsid is not None and lsid.strip().isdigit() and int(lsid) == index:
+                name_edits.append((dn.start, dn.end, ""))  # the marker, or a name on that sheet
+                continue
+            kept += 1
             if lsid is not None and lsid.strip().isdigit() and int(lsid) > index:
-                edits.append(
+                name_edits.append(
                     (dn.start, dn.tag_end, X.set_attr(tag, "localSheetId", str(int(lsid) - 1)))
                 )
+        if kept == 0 and rec.get("defined_names_added", True):
+            edits.append((names.start, names.end, ""))
+        else:
+            edits.extend(name_edits)
     book_views = X.child(xml, top, "bookViews")
     views = rec.get("book_views", {})
     if book_views is not None:

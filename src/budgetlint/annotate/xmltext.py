@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from xml.sax.saxutils import escape as _escape
 
 _TOKEN = re.compile(
@@ -113,17 +114,59 @@ def _complete(xml: str, m: re.Match[str]) -> Elem:
     prefix, name = m.group(2), m.group(3)
     if m.group(5):
         return Elem(prefix, name, m.start(), m.end(), m.end(), True, m.end())
+    inner_end, end = _end_of(xml, m, len(xml))
+    return Elem(prefix, name, m.start(), m.end(), end, False, inner_end)
+
+
+@lru_cache(maxsize=256)
+def _opener(qname: str) -> re.Pattern[str]:
+    return re.compile("<" + re.escape(qname) + r"[\s/>]")
+
+
+def _end_of(xml: str, m: re.Match[str], stop: int) -> tuple[int, int]:
+    """(index of the end tag's '<', index after it) of the element opened by ``m``.
+
+    Jumps from end tag to end tag with ``str.find``, counting nested elements of
+    the same name, instead of tokenizing everything inside: a worksheet's
+    ``<sheetData>`` holds every cell.  Falls back to the tokenizer when the span
+    holds comments, CDATA or other markup declarations, where a ``</x`` may be
+    text rather than a tag.
+    """
+    qname = m.group(2) + m.group(3)
+    close = "</" + qname
+    pos, depth = m.end(), 0
+    while True:
+        j = xml.find(close, pos, stop)
+        if j < 0 or xml.find("<!", pos, j) >= 0:
+            return _walk_end(xml, m, stop)
+        for o in _opener(qname).finditer(xml, pos, j):
+            gt = xml.find(">", o.end() - 1, j)
+            if gt > 0 and xml[gt - 1] != "/":
+                depth += 1
+        after = j + len(close)
+        gt = xml.find(">", after, stop)
+        if gt < 0 or xml[after:gt].strip():
+            pos = after  # </rowX…: another name that starts alike
+            continue
+        if depth == 0:
+            return j, gt + 1
+        depth -= 1
+        pos = gt + 1
+
+
+def _walk_end(xml: str, m: re.Match[str], stop: int) -> tuple[int, int]:
+    """The end tag of ``m``'s element by tokenizing its content (the general case)."""
     depth = 0
-    for t in _tokens(xml, m.end(), len(xml)):
+    for t in _tokens(xml, m.end(), stop):
         if not t.group(3) or t.group(5):
             continue
         if t.group(1):
             if depth == 0:
-                return Elem(prefix, name, m.start(), m.end(), t.end(), False, t.start())
+                return t.start(), t.end()
             depth -= 1
         else:
             depth += 1
-    raise ValueError(f"unterminated element <{prefix}{name}>")
+    raise ValueError(f"unterminated element <{m.group(2)}{m.group(3)}>")
 
 
 def children(xml: str, parent: Elem, name: str | None = None) -> list[Elem]:
@@ -131,40 +174,22 @@ def children(xml: str, parent: Elem, name: str | None = None) -> list[Elem]:
     out: list[Elem] = []
     if parent.self_closing:
         return out
-    depth = 0
-    current: re.Match[str] | None = None
-    for t in _tokens(xml, parent.tag_end, parent.inner_end):
-        if not t.group(3):
+    pos, stop = parent.tag_end, parent.inner_end
+    while True:
+        t = _TOKEN.search(xml, pos, stop)
+        if t is None:
+            return out
+        pos = t.end()
+        if not t.group(3) or t.group(1):
+            continue  # comments, processing instructions, declarations
+        if t.group(5):
+            if name is None or t.group(3) == name:
+                out.append(Elem(t.group(2), t.group(3), t.start(), t.end(), t.end(), True, t.end()))
             continue
-        closing, self_closing = bool(t.group(1)), bool(t.group(5))
-        if closing:
-            depth -= 1
-            if depth == 0 and current is not None:
-                if name is None or current.group(3) == name:
-                    out.append(
-                        Elem(
-                            current.group(2),
-                            current.group(3),
-                            current.start(),
-                            current.end(),
-                            t.end(),
-                            False,
-                            t.start(),
-                        )
-                    )
-                current = None
-            continue
-        if depth == 0:
-            if self_closing:
-                if name is None or t.group(3) == name:
-                    out.append(
-                        Elem(t.group(2), t.group(3), t.start(), t.end(), t.end(), True, t.end())
-                    )
-                continue
-            current = t
-        if not self_closing:
-            depth += 1
-    return out
+        inner_end, end = _end_of(xml, t, stop)
+        if name is None or t.group(3) == name:
+            out.append(Elem(t.group(2), t.group(3), t.start(), t.end(), end, False, inner_end))
+        pos = end
 
 
 def child(xml: str, parent: Elem, name: str) -> Elem | None:

@@ -9,36 +9,56 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from budgetlint.outfile import write_bytes, write_text
 from budgetlint.report.html_report import render_html
 from budgetlint.report.json_report import dumps_findings, render_json
 from budgetlint.results import BatchResult
 
-__all__ = ["SUFFIXES", "dumps_findings", "render_html", "render_json", "write_report"]
+__all__ = [
+    "SUFFIXES",
+    "check_report_path",
+    "dumps_findings",
+    "needs_forms",
+    "render_html",
+    "render_json",
+    "write_report",
+]
 
 #: The suffixes :func:`write_report` understands.
 SUFFIXES = (".json", ".html", ".htm", ".xlsx")
 
 
-def write_report(path: str | Path, batch: BatchResult) -> Path:
-    """Write the batch report to ``path``; the suffix chooses the format.
-
-    Creates missing parent folders.  Returns the path written.  Raises
-    :class:`ValueError` for a suffix other than ``.json``, ``.html``, ``.htm``
-    or ``.xlsx``.
-    """
+def check_report_path(path: str | Path) -> None:
+    """Raise :class:`ValueError` when ``path`` has a suffix :func:`write_report` cannot write."""
     p = Path(path)
-    suffix = p.suffix.lower()
-    if suffix not in SUFFIXES:
+    if p.suffix.lower() not in SUFFIXES:
         raise ValueError(
             f"不支持的报告格式“{p.suffix or '（无后缀）'}”：请使用 .json、.html、.htm 或 .xlsx"
             f" / unsupported report format {p.suffix or '(no suffix)'!r}:"
             " use .json, .html, .htm or .xlsx"
         )
-    if suffix == ".xlsx":
-        from budgetlint.report.xlsx_report import write_xlsx
 
-        return write_xlsx(p, batch)
-    p.parent.mkdir(parents=True, exist_ok=True)
+
+def needs_forms(path: str | Path | None) -> bool:
+    """Whether the report at ``path`` draws the forms (it needs each file's grid and model)."""
+    return path is not None and Path(path).suffix.lower() in (".html", ".htm")
+
+
+def write_report(path: str | Path, batch: BatchResult) -> Path:
+    """Write the batch report to ``path``; the suffix chooses the format.
+
+    Creates missing parent folders.  The report is rendered first, then written
+    to a temporary file beside ``path`` and renamed (so a failure never leaves a
+    half-written report, nor replaces an older one).  Returns the path written.
+    Raises :class:`ValueError` for a suffix other than ``.json``, ``.html``,
+    ``.htm`` or ``.xlsx``, :class:`OSError` when it cannot be written.
+    """
+    check_report_path(path)
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix == ".xlsx":
+        from budgetlint.report.xlsx_report import xlsx_bytes
+
+        return write_bytes(p, xlsx_bytes(batch))
     text = render_json(batch) if suffix == ".json" else render_html(batch)
-    p.write_text(text, encoding="utf-8", newline="\n")
-    return p
+    return write_text(p, text)
