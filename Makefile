@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint sysdeps examples bench clean
+.PHONY: run test lint sysdeps examples bench fuzz clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,8 +39,15 @@ lint: $(STAMP)
 examples: $(STAMP)
 	$(BIN)/python -m budgetlint.build
 
+# Speed and memory against openpyxl's read-only read; e.g. make bench BENCH_ARGS=--quick
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# The checker on mutated example workbooks for FUZZ_MINUTES (default 3); not part of
+# `make test`.  Findings are kept under build/fuzz/; e.g. make fuzz FUZZ_ARGS="--host openpyxl"
+FUZZ_MINUTES ?= 3
+fuzz: $(STAMP)
+	$(BIN)/python tests/fuzz/fuzz_reader.py --minutes $(FUZZ_MINUTES) $(FUZZ_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info src/*.egg-info

@@ -118,3 +118,13 @@ def test_the_limits_of_rounding_are_errors() -> None:
     # 99 over terms adding to exactly 100.00: 0.5 + 0.005 explained, not 1
     terms = [field(5, 8, 10.0, 2), *(field(10 + i, 8, 10.0, 0, computed=False) for i in range(9))]
     assert judge_sum(field(20, 8, 99.0, 0), terms, 100.0) is Verdict.WRONG
+
+
+def test_huge_and_infinite_values_are_judged_not_crashed() -> None:
+    # fuzzing found Decimal's 28 digits overflowing on 1e30 at two decimals
+    from budgetlint.rules.helpers import rounded_as
+
+    assert compare(1e30, 2e30, 2) is Verdict.WRONG
+    assert compare(1e30, 1e30, 2) is Verdict.OK
+    assert compare(1.0, float("inf"), 2) is Verdict.WRONG
+    assert rounded_as(None, 1e30) == 1e30

@@ -140,9 +140,13 @@ def split_label_weight(label: str) -> tuple[str, float | None]:
     return label[: m.start()].strip(), float(m.group(1))
 
 
+_TRAILING_PAREN = re.compile(r"\([^()]*\)$")
+
+
+@lru_cache(maxsize=65536)
 def strip_paren(key: str) -> str:
     """A normalised key without a trailing parenthetical: 执行率(B/A) -> 执行率."""
-    return re.sub(r"\([^()]*\)$", "", key)
+    return _TRAILING_PAREN.sub("", key)
 
 
 def has_template_marks(s: object) -> bool:

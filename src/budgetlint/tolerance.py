@@ -69,6 +69,8 @@ def compare(
     from the unrounded rate); the closest counts.
     """
     exp = [expected] if isinstance(expected, int | float) else list(expected)
+    if not math.isfinite(printed) or not all(math.isfinite(e) for e in exp):
+        return Verdict.WRONG  # nothing finite rounds to an infinity
     step = 10.0 ** (-decimals) / scale
     diff = min(abs(printed - e) for e in exp)
     ref = max((abs(e) for e in exp), default=0.0)
@@ -81,10 +83,12 @@ def compare(
 
 def _is_cut(printed: float, exact: float, step: float) -> bool:
     """``printed`` is ``exact`` truncated (toward zero) to the printed precision ``step``."""
-    from decimal import ROUND_DOWN, Decimal
+    from decimal import ROUND_DOWN, Decimal, localcontext
 
-    q = Decimal(repr(step))
-    cut = float((Decimal(repr(abs(exact))) / q).quantize(Decimal(1), rounding=ROUND_DOWN) * q)
+    with localcontext() as dc:
+        dc.prec = 400  # a float holds at most ~310 digits before the point
+        q = Decimal(repr(step))
+        cut = float((Decimal(repr(abs(exact))) / q).quantize(Decimal(1), rounding=ROUND_DOWN) * q)
     return abs(abs(printed) - cut) <= 1e-6 * step and (printed >= 0) == (exact >= 0)
 
 

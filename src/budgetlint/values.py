@@ -226,6 +226,15 @@ def _float_decimals(x: float) -> int:
     return min(-exp, 6) if isinstance(exp, int) and exp < 0 else 0
 
 
+def _finite_float(x: float | int) -> float | None:
+    """``x`` as a finite float; None for ±inf, NaN or an int beyond any float (10**400)."""
+    try:
+        f = float(x)
+    except OverflowError:
+        return None
+    return f if math.isfinite(f) else None
+
+
 def _plain(x: float | int) -> str:
     """A number without exponent or trailing '.0' (280.0 -> '280', 1e-05 -> '0.00001')."""
     if isinstance(x, int):
@@ -245,7 +254,8 @@ def parse_number(raw: object) -> Number | None:
     if raw is None or isinstance(raw, bool):
         return None
     if isinstance(raw, int):
-        return Number(float(raw), 0)
+        x = _finite_float(raw)
+        return Number(x, 0) if x is not None else None  # 10**400 is no amount
     if isinstance(raw, float):
         if not math.isfinite(raw):
             return None
@@ -267,6 +277,8 @@ def parse_number(raw: object) -> Number | None:
         return None
     if m.group("sign") == "-":
         d = -d
+    if not math.isfinite(float(d)):
+        return None  # '9' × 400 digits: beyond any float, no amount
     decimals = _printed_decimals(num)
     unit = m.group("unit") or ""
     if unit == "%":
@@ -379,6 +391,8 @@ def _parse_term(s: str) -> _Num | None:
             op = suffix_op
         elif op != suffix_op:
             return None
+        if _take_suffix_op(tail)[0] is not None:
+            return None  # '0以上以上': a comparator word is never a unit
     if tail and tail not in _PERCENT_UNITS and not _UNIT_RE.fullmatch(tail):
         return None
     value = _decimal(num)
@@ -639,8 +653,8 @@ def parse_value(raw: object, *, role: Literal["target", "actual"] = "target") ->
     if isinstance(raw, int | float):
         if isinstance(raw, float) and math.isnan(raw):
             return Value(Kind.EMPTY, "")
-        if isinstance(raw, float) and math.isinf(raw):
-            return Value(Kind.TEXT, repr(raw))
+        if _finite_float(raw) is None:  # ±inf, or an int beyond any float (10**400)
+            return Value(Kind.TEXT, repr(float("inf") if raw > 0 else float("-inf")))
         text = _plain(raw)
         if raw == 0 and role == "target":
             return Value(Kind.NONE, text)
@@ -671,11 +685,17 @@ def parse_value(raw: object, *, role: Literal["target", "actual"] = "target") ->
         return date
     term = _parse_term(s)
     if term is not None:
-        return _number_value(text, term)
+        v = _number_value(text, term)
+        return v if _finite(v) else Value(Kind.TEXT, text)
     rng = _parse_range(s, text)
     if rng is not None:
-        return rng
+        return rng if _finite(rng) else Value(Kind.TEXT, text)
     return Value(Kind.TEXT, text)
+
+
+def _finite(v: Value) -> bool:
+    """No number of ``v`` overflowed ('9' × 400 digits, or 1e300 亿): such a text is no measure."""
+    return all(x is None or math.isfinite(x) for x in (v.number, v.upper))
 
 
 # --------------------------------------------------------------------------- #

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal, overload
 
 from budgetlint.families import detect
@@ -201,9 +202,13 @@ def _key(v: object) -> str:
 def _match(key: str, synonyms: Iterable[str]) -> bool:
     if not key:
         return False
-    base = strip_paren(key)
-    syn = tuple(synonyms)
-    return key in syn or base in syn or split_weight(key)[0] in syn
+    return _matches(key, synonyms if isinstance(synonyms, tuple) else tuple(synonyms))
+
+
+@lru_cache(maxsize=65536)
+def _matches(key: str, syn: tuple[str, ...]) -> bool:
+    """``key`` names one of ``syn``: as is, without a trailing (…), or without its (N分)."""
+    return key in syn or strip_paren(key) in syn or split_weight(key)[0] in syn
 
 
 def _blank(v: object) -> bool:
@@ -456,8 +461,22 @@ class _Header:
         return self.sub_row if self.sub_row is not None else self.row
 
 
+_HEADER_LABELS: dict[tuple[int, str], bool] = {}
+
+
 def _is_header_label(k: str, columns: dict[str, tuple[str, ...]]) -> bool:
-    return bool(k) and any(_match(k, syns) for syns in columns.values())
+    """``k`` names a column of ``columns`` (memoised: the tables are module constants)."""
+    if not k:
+        return False
+    if columns is not FUND_COLUMNS and columns is not INDICATOR_COLUMNS:
+        return any(_matches(k, syns) for syns in columns.values())
+    key = (id(columns), k)
+    hit = _HEADER_LABELS.get(key)
+    if hit is None:
+        if len(_HEADER_LABELS) > 65536:
+            _HEADER_LABELS.clear()
+        hit = _HEADER_LABELS[key] = any(_matches(k, syns) for syns in columns.values())
+    return hit
 
 
 def _header_at(ctx: _Ctx, r: int, columns: dict[str, tuple[str, ...]]) -> _Header:
@@ -541,6 +560,7 @@ def _read_form(sheet: Sheet, family: str, params: FamilyParams) -> FormS:
     if form.total_score is None:
         _read_header_total(ctx, form)
     _read_grade_and_texts(ctx, form)
+    form.uncached_formulas = [sheet.ref(r, c) for r, c in sheet.uncached()]
     return form
 
 
@@ -714,7 +734,7 @@ def _percent_column(ctx: _Ctx, rows: list[int], col: int) -> bool:
     """A rate column without (%) in its header that holds 98.19 for 98.19 % (a value above 1.5)."""
     for r in rows:
         raw = ctx.sheet.value(r, col)
-        if isinstance(raw, (int, float)) and not isinstance(raw, bool) and abs(float(raw)) > 1.5:
+        if isinstance(raw, (int, float)) and not isinstance(raw, bool) and abs(raw) > 1.5:
             if "%" not in ctx.sheet.number_format(r, col):
                 return True
     return False
@@ -880,7 +900,7 @@ def _read_indicators(
     g_level2: WeightGroup | None = None
     direct: dict[int, WeightGroup] = {}  # id(indicator) -> innermost weighted group
     next_table: int | None = None
-    for r in range(first, sheet.max_row + 1):
+    for r in [n for n in ctx.row_numbers if n >= first]:  # rows that exist, not up to max_row
         row = ctx.row(r)
         if not row:
             continue

@@ -8,6 +8,7 @@ comparison at that precision is :meth:`RuleContext.judge`.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import replace
 from typing import Any
@@ -266,8 +267,14 @@ def rounded_as(f: Field[Any] | None, x: float, default_decimals: int = 2) -> flo
         d, scale = default_decimals, 1.0
     else:
         d, scale = f.decimals, f.scale
-    q = Decimal(1).scaleb(-d)
-    shown_x = Decimal(repr(float(x * scale))).quantize(q, rounding=ROUND_HALF_UP)
+    from decimal import localcontext
+
+    if not math.isfinite(x * scale):
+        return x
+    with localcontext() as dc:
+        dc.prec = 400  # a float holds at most ~310 digits before the point
+        q = Decimal(1).scaleb(-d)
+        shown_x = Decimal(repr(float(x * scale))).quantize(q, rounding=ROUND_HALF_UP)
     return float(shown_x) / scale
 
 

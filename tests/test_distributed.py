@@ -1,0 +1,249 @@
+"""budgetlint.distributed: the per-file check on a Dask cluster.
+
+The cluster is a real one on this machine: a scheduler and two worker processes
+on the loopback address, started by the tests (``make test`` installs Dask
+through the ``dev`` extra).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from budgetlint.checker import check_file
+from budgetlint.distributed import ClusterError, _check_versions, check_on_cluster
+from budgetlint.results import FileResult
+from budgetlint.settings import Settings
+
+# The scheduler's HTTP server (loopback) takes another port when 8787 is taken.
+pytestmark = pytest.mark.filterwarnings("ignore:Port 8787 is already in use")
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = sorted((ROOT / "examples").glob("*.xlsx"))
+
+
+def _distributed() -> Any:
+    return pytest.importorskip(
+        "distributed", reason="Dask 未安装（pip install -e '.[dev]' 或 '.[distributed]'）"
+    )
+
+
+@pytest.fixture(scope="module")
+def scheduler() -> Iterator[str]:
+    """The address of a local cluster: two single-threaded worker processes, loopback only."""
+    distributed = _distributed()
+    with distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        host="127.0.0.1",
+    ) as cluster:
+        yield cluster.scheduler_address
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """The examples with bad inputs between them: not a zip, truncated, missing, not a file…"""
+    d = tmp_path_factory.mktemp("inputs")
+    garbage = d / "不是工作簿.xlsx"
+    garbage.write_bytes(b"this is not a workbook\n" * 10)
+    truncated = d / "截断.xlsx"
+    truncated.write_bytes(EXAMPLES[0].read_bytes()[:3000])
+    folder = d / "文件夹.xlsx"
+    folder.mkdir()
+    other = d / "说明.txt"
+    other.write_text("不是工作簿", encoding="utf-8")
+    pipe = d / "管道.xlsx"  # reading it would hang: it is answered from its stat
+    os.mkfifo(pipe)
+    return [
+        EXAMPLES[0],
+        garbage,
+        *EXAMPLES[1:4],
+        d / "不存在.xlsx",
+        truncated,
+        folder,
+        other,
+        pipe,
+        *EXAMPLES[4:],
+        EXAMPLES[1],  # the same file twice: two tasks, two results
+    ]
+
+
+def _local(path: Path, settings: Settings) -> FileResult:
+    return replace(check_file(path, settings), grid=None)
+
+
+def test_results_equal_check_file_in_input_order(scheduler: str, inputs: list[Path]) -> None:
+    settings = Settings()
+    t0 = time.monotonic()
+    got = list(check_on_cluster(inputs, settings, scheduler))
+    took = time.monotonic() - t0
+    want = [_local(p, settings) for p in inputs]
+    assert [r.path for r in got] == [str(p) for p in inputs]
+    for g, w in zip(got, want, strict=True):
+        assert g == w, g.path
+    assert all(r.grid is None for r in got)
+    assert sum(1 for r in got if r.error) == 6  # the bad inputs, each named by its own error
+    assert all(r.findings for r in got if not r.error)  # the examples have findings
+    assert took < 60
+
+
+def test_paths_mode_reads_the_shared_folder(scheduler: str) -> None:
+    settings = Settings(select=["S1"])
+    got = list(check_on_cluster(EXAMPLES[1:4], settings, scheduler, send="path"))
+    assert got == [_local(p, settings) for p in EXAMPLES[1:4]]
+
+
+def test_a_failing_task_is_an_error_result_and_the_batch_goes_on(
+    scheduler: str, tmp_path: Path
+) -> None:
+    # A marker of the wrong type makes check_grid raise on every file with findings;
+    # the bad file is answered by the reader before that and still comes back as usual.
+    settings = Settings(explained_marker=None)  # type: ignore[arg-type]
+    bad = tmp_path / "坏.xlsx"
+    bad.write_bytes(b"PK\x03\x04 broken")
+    paths = [EXAMPLES[1], bad, EXAMPLES[2]]
+    got = list(check_on_cluster(paths, settings, scheduler))
+    assert [r.path for r in got] == [str(p) for p in paths]
+    for r in (got[0], got[2]):
+        assert r.error is not None and "在集群上检查失败（TypeError" in r.error, r.error
+        assert r.error.startswith(f"{r.path}: ")
+        with pytest.raises(TypeError):
+            check_file(r.path, settings)
+    assert got[1] == _local(bad, settings)
+
+
+def test_stopping_early_disconnects(scheduler: str) -> None:
+    run = check_on_cluster(EXAMPLES[1:], Settings(), scheduler)
+    first = next(run)
+    assert first == _local(EXAMPLES[1], Settings())
+    run.close()  # type: ignore[attr-defined]
+    with pytest.raises(StopIteration):
+        next(run)
+
+
+def test_no_scheduler_is_a_cluster_error() -> None:
+    _distributed()
+    with socket.socket() as s:  # a port on the loopback address where nothing listens
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    t0 = time.monotonic()
+    with pytest.raises(ClusterError, match=r"无法在 1 秒内连接调度器 tcp://127\.0\.0\.1:\d+"):
+        check_on_cluster(EXAMPLES[:1], Settings(), f"tcp://127.0.0.1:{port}", timeout=1)
+    assert time.monotonic() - t0 < 15
+
+
+def test_a_scheduler_without_workers_is_a_cluster_error() -> None:
+    distributed = _distributed()
+    with distributed.LocalCluster(
+        n_workers=0, processes=True, dashboard_address=None, host="127.0.0.1"
+    ) as cluster:
+        with pytest.raises(ClusterError, match="没有可用的工作节点"):
+            check_on_cluster(EXAMPLES[:1], Settings(), cluster.scheduler_address, timeout=1)
+
+
+def test_a_bad_address_is_a_cluster_error() -> None:
+    _distributed()
+    with pytest.raises(ClusterError, match="调度器地址无效"):
+        check_on_cluster([], Settings(), "nosuchproto://127.0.0.1:8786", timeout=1)
+
+
+class _FakeClient:
+    def __init__(self, versions: dict[str, str | None]) -> None:
+        self.versions = versions
+
+    def get_versions(self, packages: list[str]) -> dict[str, Any]:
+        assert packages == ["budgetlint"]
+        return {"workers": {w: {"packages": {"budgetlint": v}} for w, v in self.versions.items()}}
+
+
+def test_a_worker_with_another_version_is_a_cluster_error() -> None:
+    from budgetlint import __version__
+
+    _check_versions(_FakeClient({"tcp://a:1": __version__}), "tcp://s:8786")
+    with pytest.raises(ClusterError, match=r"tcp://b:1（0\.0\.1）.*tcp://c:1（未安装）"):
+        _check_versions(
+            _FakeClient({"tcp://a:1": __version__, "tcp://b:1": "0.0.1", "tcp://c:1": None}),
+            "tcp://s:8786",
+        )
+
+
+def test_without_dask_the_module_imports_and_says_what_to_install() -> None:
+    code = (
+        "import sys\n"
+        "sys.modules['dask'] = sys.modules['distributed'] = None  # as if not installed\n"
+        "import budgetlint.distributed as d\n"
+        "from budgetlint.settings import Settings\n"
+        "try:\n"
+        "    d.check_on_cluster([], Settings(), 'tcp://127.0.0.1:8786')\n"
+        "except d.ClusterError as e:\n"
+        "    print(e)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8", check=True
+    )
+    assert "需要安装 budgetlint[distributed]" in out.stdout, out.stderr
+
+
+def test_a_lost_scheduler_reports_the_rest_unchecked_and_ends() -> None:
+    distributed = _distributed()
+    cluster = distributed.LocalCluster(
+        n_workers=1,
+        threads_per_worker=1,
+        processes=False,
+        protocol="tcp://",
+        host="127.0.0.1",
+        dashboard_address=None,
+    )
+    paths = EXAMPLES[1:] * 3
+    try:
+        run = check_on_cluster(paths, Settings(select=["S1"]), cluster.scheduler_address, timeout=2)
+        got = [next(run)]
+    finally:
+        cluster.close()
+    t0 = time.monotonic()
+    got.extend(run)  # no hang: the client gives up reconnecting after the timeout
+    assert time.monotonic() - t0 < 30
+    assert [r.path for r in got] == [str(p) for p in paths]
+    assert got[0].error is None
+    lost = [r for r in got if r.error]
+    assert lost and all("未检查：与调度器" in (r.error or "") for r in lost)
+    assert all(r.error for r in got[len(got) - len(lost) :])  # once lost, the rest too
+
+
+def test_when_every_worker_leaves_the_rest_is_reported_unchecked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import budgetlint.distributed as bd
+
+    distributed = _distributed()
+    monkeypatch.setattr(bd, "_NO_WORKER_GRACE", 1.0)
+    paths = EXAMPLES[1:] * 3
+    with distributed.LocalCluster(
+        n_workers=1,
+        threads_per_worker=1,
+        processes=False,
+        protocol="tcp://",
+        host="127.0.0.1",
+        dashboard_address=None,
+    ) as cluster:
+        run = check_on_cluster(paths, Settings(select=["S1"]), cluster.scheduler_address)
+        got = [next(run)]
+        cluster.scale(0)
+        t0 = time.monotonic()
+        got.extend(run)
+        assert time.monotonic() - t0 < 30
+    assert [r.path for r in got] == [str(p) for p in paths]
+    assert got[0].error is None
+    assert any("已没有工作节点" in (r.error or "") for r in got)
+    assert got[-1].error is not None
