@@ -164,7 +164,6 @@ def _parser() -> argparse.ArgumentParser:
     cl = sub.add_parser(
         "clear",
         help="清除 budgetlint 添加的标注",
-        description="清除 budgetlint 添加的标注，恢复原来的内容。",
         add_help=False,
         formatter_class=_Formatter,
     )
