@@ -528,7 +528,7 @@ def check_met_target_deducted(form: FormS, ctx: RuleContext) -> None:
             continue
         ctx.report(
             ind.score,
-            f"指标{label(ind)}实际完成值“{ind.actual.text}”已达到年度指标值“{ind.target.text}”，"
+            f"指标{label(ind)}实际完成值“{ind.actual.text}”已达到年度指标值“{_target_text(ind, t)}”，"
             f"应得满分 {ind.weight.text}，表中为 {ind.score.text}：目标已达成不应扣分，"
             "如确有差距应在实际完成值中如实填写",
             expected=ind.weight.text,
@@ -536,6 +536,14 @@ def check_met_target_deducted(form: FormS, ctx: RuleContext) -> None:
             computation=res.method,
             related=[f for f in (ind.target, ind.actual, ind.weight) if f is not None],
         )
+
+
+def _target_text(ind: Indicator, t: Value | None) -> str:
+    """The target as the form prints it, or the one it implies (a 预算执行率 item: 100%)."""
+    printed = value_of(ind.target)
+    if t is not None and (printed is None or printed.kind == Kind.EMPTY):
+        return t.text
+    return ind.target.text
 
 
 @rule("S213", "weight-unknown", "note", "指标分值未列出，未核对得分", scored_only=True)

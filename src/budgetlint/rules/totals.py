@@ -300,7 +300,12 @@ def check_block_weight(form: FormS, ctx: RuleContext) -> None:
         comp = " + ".join(t for t, _ in parts) + (f" = {pts(s)}" if len(parts) > 1 else "")
         ctx.report(
             label,
-            f"{what}标明 {pts(lw)} 分，所含{'各区块' if what != '绩效指标' else '指标'}分值之和为 {comp}",
+            f"{what}标明 {pts(lw)} 分，"
+            + (
+                f"其下只有 {comp} 分"
+                if len(parts) == 1
+                else f"所含{'各区块' if what != '绩效指标' else '指标'}分值之和为 {comp}"
+            ),
             expected=pts(s),
             actual=pts(lw),
             computation=comp,
