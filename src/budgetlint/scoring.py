@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from budgetlint.settings import DEFAULT_GRADES
 from budgetlint.values import Kind, Value, meets, parse_value
@@ -60,9 +60,17 @@ def execution_rate(executed: float | None, budget: float | None) -> float | None
 
 
 def display_rate(rate: float, decimals: int = 2) -> float:
-    """The rate as a form prints it, rounded half up to ``decimals`` (0.98195 -> 0.98)."""
-    q = Decimal(1).scaleb(-decimals)
-    return float(Decimal(repr(float(rate))).quantize(q, rounding=ROUND_HALF_UP))
+    """The rate as a form prints it, rounded half up to ``decimals`` (0.98195 -> 0.98).
+
+    Any finite float rounds (the context holds the ~310 digits a float can have
+    before the point); an infinity or NaN comes back as it is.
+    """
+    if not math.isfinite(rate):
+        return rate
+    with localcontext() as ctx:
+        ctx.prec = 400
+        q = Decimal(1).scaleb(-decimals)
+        return float(Decimal(repr(float(rate))).quantize(q, rounding=ROUND_HALF_UP))
 
 
 def fund_score(weight: float, rate: float | None, *, decimals: int = 2) -> float | None:

@@ -124,10 +124,3 @@ def fmt(x: float | None, decimals: int = 2) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "—"
     return f"{x:.{decimals}f}"
-
-
-def fmt_pct(x: float | None, decimals: int = 2) -> str:
-    """A fraction as a percentage: 0.9819 -> '98.19%'."""
-    if x is None:
-        return "—"
-    return f"{x * 100:.{decimals}f}%"

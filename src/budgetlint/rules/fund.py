@@ -16,6 +16,7 @@ from budgetlint.model import Field, FormS, FundBlock, FundRow
 from budgetlint.rules.base import RuleContext, rule
 from budgetlint.rules.helpers import (
     ROW_NAMES,
+    free_texts,
     fund_weight,
     num,
     pts,
@@ -344,16 +345,6 @@ _ADJUST_WORDS = re.compile(
 )
 
 
-def _texts_of(form: FormS) -> list[str]:
-    """Every free text of the form where a department explains itself."""
-    out = [f.text for f in (form.goal_actual, form.goal_planned) if f is not None]
-    out += [i.reason.text for i in form.indicators if i.reason is not None]
-    out += [f.text for f in form.texts.values()]
-    if form.fund is not None:
-        out += [r.reason.text for r in form.fund.rows if r.reason is not None]
-    return out
-
-
 @rule("S106", "adjusted-without-reason", "warning", "预算调整未说明原因")
 def check_adjusted_without_reason(form: FormS, ctx: RuleContext) -> None:
     """年初预算数 differs from 全年预算数 and the form does not say why.
@@ -368,7 +359,7 @@ def check_adjusted_without_reason(form: FormS, ctx: RuleContext) -> None:
     total = fund.total if fund else None
     if fund is None or total is None:
         return
-    explained_in_text = any(_ADJUST_WORDS.search(t) for t in _texts_of(form))
+    explained_in_text = any(_ADJUST_WORDS.search(t.text) for t, _ in free_texts(form))
     for row in _rows_with_money(fund):
         if row.initial is None or row.budget is None:
             continue
@@ -508,7 +499,7 @@ def check_budget_cut_to_execution(form: FormS, ctx: RuleContext) -> None:
     fund = form.fund
     if fund is None:
         return
-    explained_in_text = any(_ADJUST_WORDS.search(t) for t in _texts_of(form))
+    explained_in_text = any(_ADJUST_WORDS.search(t.text) for t, _ in free_texts(form))
     for row in _rows_with_money(fund):
         if (row.reason is not None and not row.reason.blank) or explained_in_text:
             continue  # the cut and its document are named

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
-from budgetlint.model import Field, FormS, FundBlock, Indicator
+from budgetlint.model import Field, FormS, Indicator
 from budgetlint.rules.base import RuleContext
-from budgetlint.scoring import NUMERIC_KINDS, ScoreResult, indicator_score
+from budgetlint.scoring import NUMERIC_KINDS, ScoreResult, display_rate, indicator_score
 from budgetlint.text import norm, split_weight
 from budgetlint.tolerance import EPS, Verdict
 from budgetlint.values import Kind, Value
@@ -66,10 +67,6 @@ def show_like(f: Field[Any] | None, x: float, extra: int = 0) -> str:
     if f is None or f.decimals is None:
         return f"{x:.{2 + extra}f}"
     return f.show(x, extra)
-
-
-def amount_unit(fund: FundBlock) -> str:
-    return "万元" if "万" in fund.unit or "萬" in fund.unit else "元"
 
 
 # --------------------------------------------------------------------------- the fund block
@@ -261,21 +258,13 @@ def over_limit(t: Value, a: Value, ratio: float) -> tuple[float, str] | None:
 
 def rounded_as(f: Field[Any] | None, x: float, default_decimals: int = 2) -> float:
     """``x`` rounded half up to the precision ``f`` prints (0.98195 in a ``0.98`` cell -> 0.98)."""
-    from decimal import ROUND_HALF_UP, Decimal
-
     if f is None or f.decimals is None:
         d, scale = default_decimals, 1.0
     else:
         d, scale = f.decimals, f.scale
-    from decimal import localcontext
-
     if not math.isfinite(x * scale):
         return x
-    with localcontext() as dc:
-        dc.prec = 400  # a float holds at most ~310 digits before the point
-        q = Decimal(1).scaleb(-d)
-        shown_x = Decimal(repr(float(x * scale))).quantize(q, rounding=ROUND_HALF_UP)
-    return float(shown_x) / scale
+    return display_rate(x * scale, d) / scale
 
 
 # --------------------------------------------------------------------------- template residue
@@ -367,3 +356,20 @@ def template_instruction(text: str) -> str | None:
     """
     m = _INSTRUCTION.search(norm(text) if text else "")
     return m.group(0) if m else None
+
+
+def free_texts(form: FormS) -> Iterator[tuple[Field[Any], str]]:
+    """The cells where a department writes in its own words, with a Chinese description."""
+    if form.goal_planned is not None:
+        yield form.goal_planned, "年度总体目标（预期目标）"
+    if form.goal_actual is not None:
+        yield form.goal_actual, "年度目标完成情况"
+    for key, f in form.texts.items():
+        yield f, key
+    if form.fund is not None:
+        for row in form.fund.rows:
+            if row.reason is not None:
+                yield row.reason, f"{ROW_NAMES.get(row.kind, row.label.text)}的原因"
+    for ind in form.indicators:
+        if ind.reason is not None:
+            yield ind.reason, f"指标{label(ind)}的偏差原因分析"

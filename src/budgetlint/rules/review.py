@@ -12,14 +12,13 @@ conservative: it speaks only on clear cases, so that a correct form stays clean.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 from budgetlint.model import Field, FormS, Indicator
 from budgetlint.rules.base import RuleContext, rule
 from budgetlint.rules.helpers import (
-    ROW_NAMES,
     field_text,
+    free_texts,
     fund_weight,
     label,
     name_residue,
@@ -118,23 +117,6 @@ def check_template_residue(form: FormS, ctx: RuleContext) -> None:
 # --------------------------------------------------------------------------- S502
 
 
-def _free_texts(form: FormS) -> Iterator[tuple[Field[Any], str]]:
-    """The cells where a department writes in its own words, with a Chinese description."""
-    if form.goal_planned is not None:
-        yield form.goal_planned, "年度总体目标（预期目标）"
-    if form.goal_actual is not None:
-        yield form.goal_actual, "年度目标完成情况"
-    for key, f in form.texts.items():
-        yield f, key
-    if form.fund is not None:
-        for row in form.fund.rows:
-            if row.reason is not None:
-                yield row.reason, f"{ROW_NAMES.get(row.kind, row.label.text)}的原因"
-    for ind in form.indicators:
-        if ind.reason is not None:
-            yield ind.reason, f"指标{label(ind)}的偏差原因分析"
-
-
 @rule("S502", "template-instruction", "warning", "模板填写说明未替换")
 def check_template_instruction(form: FormS, ctx: RuleContext) -> None:
     """The template's fill-in instruction left where the department's own text belongs.
@@ -148,7 +130,7 @@ def check_template_instruction(form: FormS, ctx: RuleContext) -> None:
     budget change "explained" by it is not explained).
     """
     seen: set[str] = set()
-    for f, what in _free_texts(form):
+    for f, what in free_texts(form):
         if f.blank:
             continue
         hit = template_instruction(f.text)
