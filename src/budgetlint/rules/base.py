@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from budgetlint.findings import Finding, Severity
@@ -95,9 +96,9 @@ class RuleContext:
     _rule: Rule | None = None
     _found: list[Finding] = field(default_factory=list)
 
-    @property
+    @cached_property
     def params(self) -> Any:
-        """The family's rule parameters, with the user's overrides applied."""
+        """The family's rule parameters, with the user's overrides applied (once per form)."""
         return self.settings.family_params(self.family)
 
     def judge(self, printed: Field[Any], expected: float | Iterable[float]) -> Verdict:
