@@ -247,3 +247,37 @@ def test_when_every_worker_leaves_the_rest_is_reported_unchecked(
     assert got[0].error is None
     assert any("已没有工作节点" in (r.error or "") for r in got)
     assert got[-1].error is not None
+
+
+class _Future:
+    """A stand-in for a Dask future whose result is lost or late (for ``_collect``)."""
+
+    def __init__(self, done: bool, status: str, exc: BaseException | None) -> None:
+        self._done, self.status, self._exc = done, status, exc
+        self.waited: list[float] = []
+
+    def done(self) -> bool:
+        return self._done
+
+    def result(self, timeout: float | None = None) -> Any:
+        assert timeout is not None  # the client never waits for a task without a limit
+        self.waited.append(timeout)
+        if self._exc is not None:
+            raise self._exc
+        return FileResult(path="a.xlsx")
+
+
+def test_a_task_back_to_waiting_is_not_collected() -> None:
+    from budgetlint.distributed import _RESULT_SECONDS, _collect
+
+    # its callback came, but its worker left with the result: it waits again
+    assert _collect(_Future(False, "pending", None), "a.xlsx", "tcp://h:1") is None
+    late = _Future(True, "pending", TimeoutError())
+    assert _collect(late, "a.xlsx", "tcp://h:1") is None
+    assert late.waited == [_RESULT_SECONDS]
+    # the task's own TimeoutError is the task's failure, reported for its file
+    failed = _collect(_Future(True, "error", TimeoutError("读取超时")), "a.xlsx", "tcp://h:1")
+    assert failed is not None
+    assert failed.error == "a.xlsx: 在集群上检查失败（TimeoutError: 读取超时）"
+    ok = _collect(_Future(True, "finished", None), "a.xlsx", "tcp://h:1")
+    assert ok == FileResult(path="a.xlsx")

@@ -59,6 +59,9 @@ _IN_FLIGHT_PER_THREAD = 2
 _MIN_IN_FLIGHT = 4
 #: How often a wait for results looks whether the connection to the scheduler is lost.
 _POLL_SECONDS = 1.0
+#: The longest wait for a done task's result (it comes from the worker that holds it),
+#: and for the scheduler's answer to how many workers it has.
+_RESULT_SECONDS = 5.0
 #: How long tasks wait for a worker when every worker has left the cluster.
 _NO_WORKER_GRACE = 60.0
 #: Client states after which no task will ever complete.
@@ -200,7 +203,7 @@ class _ClusterRun(Iterator[FileResult]):
     def _run(self, paths: list[Path], settings: Settings, send: str) -> Iterator[FileResult]:
         client = self._client
         try:
-            threads = sum(client.nthreads().values())
+            threads = sum(client.nthreads(callback_timeout=_RESULT_SECONDS).values())
             window = max(_MIN_IN_FLIGHT, _IN_FLIGHT_PER_THREAD * threads)
             in_flight: dict[str, tuple[int, Any]] = {}  # task key -> (input index, future)
             finished: queue.Queue[str] = queue.Queue()  # keys of tasks done, as they finish
@@ -234,18 +237,25 @@ class _ClusterRun(Iterator[FileResult]):
                     yielded += 1
                     continue
                 try:
-                    key = finished.get(timeout=_POLL_SECONDS)
-                except queue.Empty:  # look at the connection and the workers again
+                    keys = [finished.get(timeout=_POLL_SECONDS)]
+                except queue.Empty:  # look at the connection, the workers and the tasks again
                     if _no_workers(client):
                         idle_since = idle_since or time.monotonic()
                     else:
                         idle_since = None
-                    continue
-                if key not in in_flight:  # reported lost above
-                    continue
-                i, fut = in_flight.pop(key)
-                done[i] = _collect(fut, display[i], self._address)
-                fut.release()
+                    # a task's callback comes once: a task whose result was lost with its
+                    # worker after that and was computed again is only seen done here
+                    keys = [k for k, (_, f) in in_flight.items() if f.done()]
+                for key in keys:
+                    if key not in in_flight:  # collected already, or reported lost above
+                        continue
+                    i, fut = in_flight[key]
+                    result = _collect(fut, display[i], self._address)
+                    if result is None:  # waiting again (its result was lost with its worker)
+                        continue
+                    del in_flight[key]
+                    done[i] = result
+                    fut.release()
         finally:
             self._disconnect()
 
@@ -307,7 +317,7 @@ def _no_workers(client: Any) -> bool:
     if client.status != "running":
         return False
     try:
-        return not client.nthreads()
+        return not client.nthreads(callback_timeout=_RESULT_SECONDS)
     except (OSError, TimeoutError):  # the connection is closing: _gone() sees it next
         return False
 
@@ -316,13 +326,22 @@ def _lost(display: str, address: str) -> FileResult:
     return FileResult(path=display, error=f"{display}: 未检查：与调度器 {address} 的连接中断")
 
 
-def _collect(fut: Any, display: str, address: str) -> FileResult:
-    """The task's FileResult, or an error result saying why the task failed."""
+def _collect(fut: Any, display: str, address: str) -> FileResult | None:
+    """The task's FileResult, an error result saying why the task failed, or None.
+
+    None when the task is not done after all: a task done a moment ago goes back to
+    waiting when the worker holding its result leaves.  Nothing here waits for a
+    task without a time limit, so a lost worker or scheduler never hangs the batch.
+    """
+    if not fut.done():
+        return None
     try:
-        result = fut.result()
+        result = fut.result(timeout=_RESULT_SECONDS)
     except (asyncio.CancelledError, concurrent.futures.CancelledError):
         return _lost(display, address)  # the client cancels its tasks when the scheduler is lost
     except Exception as e:
+        if isinstance(e, TimeoutError) and fut.status != "error":
+            return None  # not the task's own TimeoutError: the task is waiting again
         if type(e).__name__ == "KilledWorker":
             why = "：检查该文件的工作节点进程多次意外退出（可能内存耗尽）"
         else:
