@@ -151,3 +151,13 @@ def strip_paren(key: str) -> str:
 
 def has_template_marks(s: object) -> bool:
     return isinstance(s, str) and ("**" in s or "＊＊" in s)
+
+
+@lru_cache(maxsize=8192)
+def _is_wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in "WF"
+
+
+def wide_chars(s: str) -> int:
+    """How many characters of ``s`` are wide (CJK: two columns in a cell or a note box)."""
+    return sum(map(_is_wide, s))

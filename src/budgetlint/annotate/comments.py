@@ -7,7 +7,6 @@ cell keeps its text and runs; ours are appended after a separator run.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,6 +24,7 @@ from budgetlint.annotate.sheet import add_legacy_drawing, legacy_drawing_rid
 from budgetlint.findings import Finding
 from budgetlint.grid import column_letter
 from budgetlint.style import FONT
+from budgetlint.text import wide_chars
 
 AUTHOR = "budgetlint"
 SEPARATOR = "\n────────────\n"
@@ -78,7 +78,7 @@ def text_lines(text: str) -> int:
     """Lines ``text`` takes in a note box, counting wrapped lines."""
     total = 0
     for line in text.split("\n"):
-        width = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+        width = len(line) + wide_chars(line)
         total += max(1, -(-width // NOTE_LINE_UNITS))
     return total
 
@@ -288,63 +288,68 @@ def annotate_sheet_notes(
     next_id = max([*ids, blocks[0] * 1024]) + 1
     z = len(_note_shapes(vml)) + 1
 
+    # The comments and the note shapes are located once; every change is an edit
+    # of those texts, spliced in at the end (a sheet may carry hundreds of notes).
+    clist = X.child(cxml, X.root(cxml), "commentList")
+    if clist is None:
+        raise pkg.fail("批注部件中没有 <commentList>", comments_part)
+    cxml, clist = X.open_element(cxml, clist)
+    comment_at: dict[str, X.Elem] = {}
+    for c in X.children(cxml, clist, "comment"):
+        comment_at.setdefault(c.attrs(cxml).get("ref", "").upper(), c)
+    shape_at: dict[tuple[int, int], re.Match[str]] = {}
+    for m, r0, c0 in _note_shapes(vml):
+        shape_at.setdefault((r0, c0), m)
+    c_edits: list[tuple[int, int, str]] = []
+    added_comments: list[str] = []
+    v_edits: list[tuple[int, int, str]] = []
     new_shapes: list[str] = []
     for (row, col), found in sorted(notes.items()):
         ref = f"{column_letter(col)}{row}"
-        top = X.root(cxml)
-        clist = X.child(cxml, top, "commentList")
-        if clist is None:
-            raise pkg.fail("批注部件中没有 <commentList>", comments_part)
-        existing = next(
-            (
-                c
-                for c in X.children(cxml, clist, "comment")
-                if c.attrs(cxml).get("ref", "").upper() == ref
-            ),
-            None,
-        )
+        existing = comment_at.get(ref)
         lines = note_lines(found)
         entry: dict[str, Any] = {"cell": ref, "merged": existing is not None}
         if existing is None:
             runs, texts = note_runs(p, found, merged=False)
-            text = (
+            added_comments.append(
                 f'<{p}comment ref="{ref}" authorId="{author_id}">'
                 f"<{p}text>{runs}</{p}text></{p}comment>"
             )
-            cxml, clist = X.open_element(cxml, clist)
-            cxml = cxml[: clist.inner_end] + text + cxml[clist.inner_end :]
             entry["texts"] = texts
         else:
             original = existing.text(cxml)
             merged, converted, texts, n_orig = _merge_comment(original, p, found)
-            cxml = cxml[: existing.start] + merged + cxml[existing.end :]
+            c_edits.append((existing.start, existing.end, merged))
             entry.update(original=original, converted=converted, texts=texts, orig_runs=n_orig)
             lines += text_lines(X.unescape(re.sub(r"<[^>]+>", "", original))) + 1
-        shape = next((s for s in _note_shapes(vml) if (s[1], s[2]) == (row - 1, col - 1)), None)
+        shape = shape_at.get((row - 1, col - 1))
         if shape is None:
             new_shapes.append(shape_xml(px, next_id, row, col, lines, z))
             entry["shape_id"] = f"_x0000_s{next_id}"
             next_id += 1
             z += 1
         else:
-            m = shape[0]
-            a = re.search(r"(<(?:[\w.\-]+:)?Anchor>)([^<]*)(<)", m.group(0))
+            a = re.search(r"(<(?:[\w.\-]+:)?Anchor>)([^<]*)(<)", shape.group(0))
             if a:
                 nums = [int(n) for n in re.findall(r"-?\d+", a.group(2))]
                 if len(nums) == 8 and nums[6] - nums[2] < min(lines + 1, 24):
                     nums[6] = nums[2] + min(lines + 1, 24)
                     body = (
-                        m.group(0)[: a.start(2)]
+                        shape.group(0)[: a.start(2)]
                         + ", ".join(map(str, nums))
-                        + m.group(0)[a.end(2) :]
+                        + shape.group(0)[a.end(2) :]
                     )
-                    entry["shape_original"] = m.group(0)
+                    entry["shape_original"] = shape.group(0)
                     entry["shape_new"] = body
-                    vml = vml[: m.start()] + body + vml[m.end() :]
+                    v_edits.append((shape.start(), shape.end(), body))
         rec["notes"].append(entry)
+    if added_comments:
+        c_edits.append((clist.inner_end, clist.inner_end, "".join(added_comments)))
+    cxml = X.splice(cxml, c_edits)
     if new_shapes:
         end = vml.rfind("</xml>")
-        vml = vml[:end] + "".join(new_shapes) + vml[end:]
+        v_edits.append((end, end, "".join(new_shapes)))
+    vml = X.splice(vml, v_edits)
     pkg.write(comments_part, cxml)
     pkg.write(vml_part, vml)
     return sheet_xml, rec

@@ -59,6 +59,7 @@ class Package:
         self.infos: list[zipfile.ZipInfo] = []
         self.data: dict[str, bytes] = {}
         self.comment = b""
+        self._lower: set[str] | None = None
         self._load()
 
     # -- reading -------------------------------------------------------------------
@@ -132,20 +133,28 @@ class Package:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o600 << 16
             self.infos.append(info)
+            if self._lower is not None:
+                self._lower.add(part.lower())
         self.data[part] = raw
 
     def remove(self, part: str) -> None:
         if part in self.data:
             del self.data[part]
             self.infos = [i for i in self.infos if i.filename != part]
+            self._lower = None
 
     def unused_name(self, pattern: str) -> str:
         """First ``pattern.format(n)`` (n = 1, 2, …) that is not a part (case-insensitive)."""
-        lower = {p.lower() for p in self.data}
         n = 1
-        while pattern.format(n).lower() in lower:
+        while pattern.format(n).lower() in self._lower_names():
             n += 1
         return pattern.format(n)
+
+    def _lower_names(self) -> set[str]:
+        """The part names in lower case (kept up to date by write and remove)."""
+        if self._lower is None:
+            self._lower = {p.lower() for p in self.data}
+        return self._lower
 
     def save(self, dst: Path) -> None:
         with zipfile.ZipFile(dst, "w", allowZip64=True) as zf:

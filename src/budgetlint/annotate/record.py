@@ -80,4 +80,5 @@ def remove(pkg: Package, part: str, root_rid: str) -> None:
 
 
 def dump(rec: dict[str, Any]) -> bytes:
-    return json.dumps(rec, ensure_ascii=False, indent=1, sort_keys=False).encode("utf-8")
+    """The record as compact JSON (no indent: the encoder's C speed-up runs only without one)."""
+    return json.dumps(rec, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

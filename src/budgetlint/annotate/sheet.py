@@ -38,6 +38,15 @@ def _index(ref: str | None, previous: int) -> int:
     return int(ref)
 
 
+_R_ATTR = re.compile(r"""\sr\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def _r_attr(start_tag: str) -> str | None:
+    """The ``r`` attribute of a row or cell start tag (no entity can occur in it)."""
+    m = _R_ATTR.search(start_tag)
+    return None if m is None else (m.group(1) if m.group(1) is not None else m.group(2))
+
+
 def merged_ranges(xml: str) -> list[tuple[int, int, int, int]]:
     """(min_row, min_col, max_row, max_col) of every merged range."""
     top = X.root(xml)
@@ -120,7 +129,7 @@ def mark_cells(
     row_nums: list[int] = []
     prev = 0
     for row in rows:
-        prev = _index(row.attrs(xml).get("r"), prev)
+        prev = _index(_r_attr(row.start_tag(xml)), prev)
         row_nums.append(prev)
     row_at = dict(zip(row_nums, rows, strict=True))
 
@@ -155,7 +164,7 @@ def mark_cells(
         cell_at: dict[int, X.Elem] = {}
         prev_c = 0
         for cell in cells:
-            prev_c = _index(cell.attrs(xml).get("r"), prev_c)
+            prev_c = _index(_r_attr(cell.start_tag(xml)), prev_c)
             cell_at[prev_c] = cell
         inserts: dict[int, list[str]] = {}
         row_tag = row.start_tag(xml)
@@ -205,7 +214,7 @@ def restore_cells(xml: str, changes: list[dict[str, Any]]) -> tuple[str, int]:
     restored = 0
     prev = 0
     for row in X.children(xml, sd, "row"):
-        prev = _index(row.attrs(xml).get("r"), prev)
+        prev = _index(_r_attr(row.start_tag(xml)), prev)
         cols = {c for (r, c) in wanted if r == prev}
         if not cols:
             continue
@@ -213,7 +222,7 @@ def restore_cells(xml: str, changes: list[dict[str, Any]]) -> tuple[str, int]:
         prev_c = 0
         removed = 0
         for cell in cells:
-            prev_c = _index(cell.attrs(xml).get("r"), prev_c)
+            prev_c = _index(_r_attr(cell.start_tag(xml)), prev_c)
             ch = wanted.get((prev, prev_c))
             if ch is None:
                 continue

@@ -9,60 +9,78 @@ from budgetlint.annotate import xmltext as X
 
 
 class Styles:
-    """Appends entries to a styles.xml text and remembers what it added."""
+    """Appends entries to a styles.xml text and remembers what it added.
+
+    The text is parsed once: each collection's existing entries are read when first
+    needed, appended entries are kept aside, and :attr:`xml` splices them in (with
+    the new ``count``) in one pass.  A collection the file lacks is created just
+    before the next one in schema order.
+    """
 
     def __init__(self, xml: str) -> None:
-        self.xml = xml
+        self._source = xml
+        self._top = X.root(xml)
+        self.p = self._top.prefix
         self._sev_xf: dict[tuple[int, str], int] = {}
         self._fill: dict[str, int] = {}
         self.added: dict[str, list[int]] = {"fonts": [], "fills": [], "borders": [], "cellXfs": []}
-        top = X.root(xml)
-        self.p = top.prefix
-        if X.child(xml, top, "cellXfs") is None:
+        self._elems = {c.name: c for c in X.children(xml, self._top) if c.name in self._ORDER}
+        self._existing: dict[str, list[str]] = {}
+        self._new: dict[str, list[str]] = {}
+        if "cellXfs" not in self._elems:
             raise ValueError("styles.xml 中没有 <cellXfs>")
 
     # -- generic append --------------------------------------------------------------
 
     _ORDER = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs")
+    _AFTER = ("cellStyles", "dxfs", "tableStyles")
 
-    def _collection(self, name: str) -> X.Elem:
-        top = X.root(self.xml)
-        el = X.child(self.xml, top, name)
-        if el is not None:
-            return el
-        # Create the collection just before the next one in schema order.
-        later = self._ORDER[self._ORDER.index(name) + 1 :]
-        pos = top.inner_end
-        for ch in X.children(self.xml, top):
-            if ch.name in later or ch.name in ("cellStyles", "dxfs", "tableStyles"):
-                pos = ch.start
-                break
-        text = f'<{self.p}{name} count="0"></{self.p}{name}>'
-        self.xml = self.xml[:pos] + text + self.xml[pos:]
-        el = X.child(self.xml, X.root(self.xml), name)
-        assert el is not None
-        return el
+    def _items(self, name: str) -> list[str]:
+        """The collection's entries as texts, those appended included."""
+        if name not in self._existing:
+            el = self._elems.get(name)
+            xml = self._source
+            self._existing[name] = [] if el is None else [c.text(xml) for c in X.children(xml, el)]
+        return self._existing[name] + self._new.get(name, [])
 
     def _append(self, name: str, item: str) -> int:
-        el = self._collection(name)
-        self.xml, el = X.open_element(self.xml, el)
-        index = len(X.children(self.xml, el))
-        tag = X.set_attr(el.start_tag(self.xml), "count", str(index + 1))
-        self.xml = (
-            self.xml[: el.start]
-            + tag
-            + self.xml[el.tag_end : el.inner_end]
-            + item
-            + self.xml[el.inner_end :]
-        )
+        index = len(self._items(name))
+        self._new.setdefault(name, []).append(item)
         self.added[name].append(index)
         return index
 
-    def _items(self, name: str) -> list[str]:
-        el = X.child(self.xml, X.root(self.xml), name)
-        if el is None:
-            return []
-        return [c.text(self.xml) for c in X.children(self.xml, el)]
+    @property
+    def xml(self) -> str:
+        """The styles text with every appended entry in place."""
+        xml, edits = self._source, []
+        for name in self._ORDER:
+            new = self._new.get(name)
+            if not new:
+                continue
+            count = str(len(self._items(name)))
+            el = self._elems.get(name)
+            if el is None:
+                pos = self._insert_at(name)
+                text = f'<{self.p}{name} count="{count}">{"".join(new)}</{self.p}{name}>'
+                edits.append((pos, pos, text))
+                continue
+            tag = el.start_tag(xml)
+            if el.self_closing:
+                opened = X.set_attr(tag[:-2].rstrip() + ">", "count", count)
+                close = f"</{el.prefix}{el.name}>"
+                edits.append((el.start, el.end, opened + "".join(new) + close))
+            else:
+                edits.append((el.start, el.tag_end, X.set_attr(tag, "count", count)))
+                edits.append((el.inner_end, el.inner_end, "".join(new)))
+        return X.splice(xml, edits) if edits else xml
+
+    def _insert_at(self, name: str) -> int:
+        """Where a missing collection goes: before the next present one in schema order."""
+        later = self._ORDER[self._ORDER.index(name) + 1 :]
+        for ch in X.children(self._source, self._top):
+            if ch.name in later or ch.name in self._AFTER:
+                return ch.start
+        return self._top.inner_end
 
     # -- building blocks ---------------------------------------------------------------
 

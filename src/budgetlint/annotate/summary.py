@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -13,6 +12,7 @@ from budgetlint.annotate.styles import Styles
 from budgetlint.findings import Finding, Severity
 from budgetlint.grid import address
 from budgetlint.style import FILL, FONT
+from budgetlint.text import wide_chars
 
 SHEET_NAME = "复核结果"
 HEADERS = ("序号", "工作表", "单元格", "规则", "级别", "说明", "应为", "实际", "计算", "备注")
@@ -86,11 +86,15 @@ def _styles(st: Styles) -> _Xfs:
 
 
 def _lines(text: str, width: float) -> int:
-    """Lines a wrapped ``text`` takes in a column ``width`` characters wide."""
+    """Lines a wrapped ``text`` takes in a column ``width`` characters wide.
+
+    A wide (CJK) character counts 2, any other 1.1.
+    """
     usable = max(width - 1.5, 1.0)
     total = 0
     for line in text.split("\n"):
-        units = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1.1 for ch in line)
+        wide = wide_chars(line)
+        units = 2 * wide + 1.1 * (len(line) - wide)
         total += max(1, math.ceil(units / usable))
     return total
 

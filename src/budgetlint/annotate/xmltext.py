@@ -60,6 +60,8 @@ def escape_attr(text: str) -> str:
 
 def unescape(text: str) -> str:
     """Resolve the predefined entities and character references."""
+    if "&" not in text:
+        return text
 
     def repl(m: re.Match[str]) -> str:
         ent = m.group(1)
@@ -74,9 +76,8 @@ def unescape(text: str) -> str:
 
 def tag_attrs(start_tag: str) -> dict[str, str]:
     """Attributes of a start tag, qualified names as written, values unescaped."""
-    m = re.match(r"<[\w.\-:]+", start_tag)
-    body = start_tag[m.end() if m else 0 :]
-    return {k: unescape(v[1:-1]) for k, v in _ATTR.findall(body)}
+    # the element's name is not followed by '=', so it never reads as an attribute
+    return {k: unescape(v[1:-1]) for k, v in _ATTR.findall(start_tag)}
 
 
 def set_attr(start_tag: str, name: str, value: str) -> str:
