@@ -238,7 +238,8 @@ def test_weight_sum_matches_the_printed_total(project: SeedProject) -> None:
 
 def test_template_is_blank_with_all_labels() -> None:
     wb = load_workbook(REPO / TEMPLATE_PATH)
-    assert wb.sheetnames == [TEMPLATE_SHEET]
+    assert wb.sheetnames[0] == TEMPLATE_SHEET
+    assert "说明" in wb.sheetnames
     ws = wb[TEMPLATE_SHEET]
     texts = {c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
     for label in (
@@ -281,7 +282,7 @@ def test_template_is_blank_with_all_labels() -> None:
     assert ws["B2"].value is None
     assert ws["G2"].value is None
     for col in "CDE":
-        assert ws[f"{col}5"].value is None
+        assert ws[f"{col}6"].value is None
     assert ws.page_setup.orientation == "landscape"
     assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4
     assert ws.sheet_properties.pageSetUpPr.fitToPage

@@ -201,6 +201,8 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument(
         "--format", choices=("text", "json"), default="text", help="输出格式（默认 text）"
     )
+    _recompute_parser(sub)
+    _templates_parser(sub)
     return p
 
 
@@ -221,6 +223,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _rules(args)
         if args.command == "inspect":
             return _inspect(args)
+        if args.command == "recompute":
+            return _recompute(args)
+        if args.command == "templates":
+            return _templates(args)
     except SettingsError as e:
         print(f"budgetlint: 配置错误：{e}", file=sys.stderr)
         return EXIT_USAGE
@@ -626,6 +632,165 @@ def _inspect(args: argparse.Namespace) -> int:
     print(to_json(grid.path, reads) if args.format == "json" else to_text(grid.path, reads))
     return EXIT_OK
 
+
+# --- recompute ----------------------------------------------------------------------------
+
+#: ``recompute``: some formula cells could not be recomputed (they keep their cached values).
+EXIT_NOT_RECOMPUTED = 1
+
+
+def _recompute_parser(sub: Any) -> None:
+    rc = sub.add_parser(
+        "recompute",
+        help="重算自评表中的公式，把结果写成单元格的缓存值",
+        description="不用 Excel，重算自评表中的公式单元格（及其引用的公式），把结果写成单元格的"
+        "缓存值，其余内容原样保留。默认写到输入旁的 名称.recomputed.xlsx，不改动输入文件。"
+        "退出码：0 全部重算；1 有公式无法重算（循环引用、不支持的函数等，这些单元格保留原值）；"
+        "2 用法错误、文件无法读取或无法写出。",
+        add_help=False,
+        formatter_class=_Formatter,
+    )
+    _help(rc)
+    rc.add_argument(
+        "path", metavar="FILE", help=".xlsx/.xlsm 文件（--dry-run 时也可为 .xls/.xlsb/.ods）"
+    )
+    rc.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT",
+        help="写到 OUT（文件，或已有的文件夹），扩展名须与输入相同；默认写到输入旁的 名称.recomputed.xlsx",
+    )
+    rc.add_argument(
+        "--in-place",
+        action="store_true",
+        help="直接写回输入文件：先写备份 名称.bak.xlsx（已有则 .bak2、.bak3…），再整体替换；没有变化时不改动",
+    )
+    rc.add_argument("-n", "--dry-run", action="store_true", help="只重算并显示结果，不写文件")
+    rc.add_argument(
+        "--full-calc-on-load",
+        action="store_true",
+        help="同时让 Excel 打开文件时完整重算（fullCalcOnLoad）；默认不改动工作簿的计算设置",
+    )
+    rc.add_argument(
+        "--config",
+        metavar="FILE",
+        help="配置文件：budgetlint.toml，或含 [tool.budgetlint] 的 pyproject.toml",
+    )
+
+
+def _recompute(args: argparse.Namespace) -> int:
+    from budgetlint.annotate import AnnotateError
+    from budgetlint.grid import address
+    from budgetlint.hosts import ReadError
+    from budgetlint.recompute import RecomputeError, default_output, recompute_file, summary_lines
+
+    chosen = [
+        opt
+        for opt, on in (
+            ("-o", args.output),
+            ("--in-place", args.in_place),
+            ("--dry-run", args.dry_run),
+        )
+        if on
+    ]
+    if len(chosen) > 1:
+        print(f"budgetlint: {' 与 '.join(chosen)} 不能同时使用", file=sys.stderr)
+        return EXIT_USAGE
+    src = Path(args.path)
+    if not src.is_file():
+        why = "是文件夹，不是工作簿" if src.is_dir() else "文件不存在"
+        print(f"budgetlint: {src}: {why}", file=sys.stderr)
+        return EXIT_USAGE
+    dst: Path | None = None
+    if not (args.in_place or args.dry_run):
+        dst = Path(args.output) if args.output else default_output(src)
+        if dst.is_dir():
+            dst = dst / src.name
+        if dst.suffix.lower() != src.suffix.lower():
+            print(
+                f"budgetlint: 输出文件的扩展名应与输入相同（{src.suffix}）：{dst}", file=sys.stderr
+            )
+            return EXIT_USAGE
+        if dst.exists() and dst.resolve() == src.resolve():
+            print(
+                f"budgetlint: 输出文件就是输入文件 {src}；要直接写回请用 --in-place（会先写备份）",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+    settings = Settings.load(args.config)
+    try:
+        recalc, stats = recompute_file(
+            src,
+            dst,
+            settings=settings,
+            in_place=args.in_place,
+            full_calc_on_load=args.full_calc_on_load,
+        )
+    except (ReadError, RecomputeError, AnnotateError) as e:
+        print(f"budgetlint: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    print(src)
+    for line in summary_lines(recalc):
+        print(f"  {line}")
+    if stats is None:
+        print("  未写出文件（--dry-run）")
+    elif args.in_place and stats.backup is None:
+        print("  没有需要更新的缓存值，文件未改动")
+    elif args.in_place:
+        print(f"  已写回 {src}：更新缓存值 {stats.cells} 个（备份 {stats.backup}）")
+    else:
+        print(f"  已写出 {stats.output}：更新缓存值 {stats.cells} 个")
+    if stats is not None and stats.full_calc_on_load:
+        print("  已设置 Excel 打开时完整重算（fullCalcOnLoad）")
+    if stats is not None and stats.missing:
+        cells = "、".join(f"{s}!{address(r, c)}" for s, r, c in stats.missing[:10])
+        print(f"budgetlint: 工作表中找不到这些公式单元格，未写入：{cells}", file=sys.stderr)
+    return EXIT_NOT_RECOMPUTED if recalc.problems or recalc.blocked else EXIT_OK
+
+
+
+# --- templates ----------------------------------------------------------------------------
+
+
+def _templates_parser(sub: Any) -> None:
+    t = sub.add_parser(
+        "templates",
+        help="生成部门填报模板",
+        description="生成部门填报模板《项目支出绩效自评表》：标准函数版（适用于 WPS、LibreOffice "
+        "和未安装加载项的 Excel）和加载项版（用 budgetlint 的 BL_ 函数计算）。",
+        add_help=False,
+        formatter_class=_Formatter,
+    )
+    _help(t)
+    tsub = t.add_subparsers(
+        dest="templates_command", required=True, title="命令", help="build：写出模板"
+    )
+    b = tsub.add_parser(
+        "build",
+        help="把模板写入文件夹",
+        description="把全部模板写入 DIR（文件夹不存在时自动创建，已有同名文件时整体替换）。"
+        "退出码：0 已写出；2 无法写出。",
+        add_help=False,
+        formatter_class=_Formatter,
+    )
+    _help(b)
+    b.add_argument("dir", metavar="DIR", help="输出文件夹")
+
+
+def _templates(args: argparse.Namespace) -> int:
+    from budgetlint.build.template_s import write_templates
+    from budgetlint.outfile import ensure_folder, reason
+
+    folder = Path(args.dir)
+    try:
+        ensure_folder(folder)
+        written = write_templates(folder)
+    except OSError as e:
+        print(f"budgetlint: 无法写出模板到 {folder}（{reason(e)}）", file=sys.stderr)
+        return EXIT_USAGE
+    for path in written:
+        print(f"已写出模板：{path}")
+    return EXIT_OK
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

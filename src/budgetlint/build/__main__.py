@@ -18,6 +18,7 @@ from budgetlint.build import canonical
 #: ``build_all(root: Path) -> list[Path]``.  Add new builders here.
 OPTIONAL_BUILDERS: tuple[str, ...] = (
     "budgetlint.build.families_s",  # form S in the other provinces' layouts
+    "budgetlint.build.template_s",  # the form-S template's UDF rendering
 )
 
 

@@ -2,7 +2,9 @@
 
 :func:`write_form_s` writes one project in the layout of FORMS.md (columns A–I
 from the origin) and returns where every model value went;
-:func:`write_template` writes the blank template the project ships;
+:func:`write_template` writes the blank template the project ships (the
+standard-function rendering of :mod:`budgetlint.build.template_s`, which adds the
+computed cells, protection, lists and the 说明 sheet to this layout);
 :func:`build_examples` writes both committed workbooks.
 
 The layout, rows relative to the origin (columns A–I for origin ``(1, 1)``)::
@@ -392,19 +394,20 @@ def template_project() -> SeedProject:
 
 
 def template_workbook() -> Workbook:
-    """The blank template: one sheet 项目支出绩效自评表."""
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = TEMPLATE_SHEET
-    write_form_s(ws, template_project())
-    page_setup(ws)
-    return wb
+    """The blank template: the sheet 项目支出绩效自评表 with its formulas, and 说明.
+
+    The standard-function rendering of :mod:`budgetlint.build.template_s`.
+    """
+    from budgetlint.build.template_s import template_workbook as rendered
+
+    return rendered("standard")
 
 
 def write_template(path: str | Path) -> Path:
-    """Write the blank template to ``path``."""
-    return save(template_workbook(), path)
+    """Write the blank template (standard-function rendering) to ``path``."""
+    from budgetlint.build.template_s import write_template as write_rendered
+
+    return write_rendered(path, "standard")
 
 
 def example_workbook(
