@@ -13,10 +13,12 @@ for worker processes too, so they count.  A command smaller than the launcher
 The baseline is openpyxl's read-only read of the same files
 (``load_workbook(path, read_only=True, data_only=True)``, every row's values:
 ``bench/read_openpyxl.py``).  Measured against it: python-calamine's read
-(``bench/read_calamine.py``), ``budgetlint check``, ``check --annotate``,
-``budgetlint recompute`` once it exists, and LibreOffice's headless conversion of
-the same files as a peer; then the speed-up of ``check --jobs 2`` over
-``--jobs 1`` and the start-up cost.
+(``bench/read_calamine.py``), ``budgetlint check``, ``check --annotate``, and
+LibreOffice's headless conversion of the same files as a peer; then the speed-up
+of ``check --jobs 2`` over ``--jobs 1``, the start-up cost, and ``budgetlint
+recompute`` of a workbook of as many form sheets typed into the standard template
+(formulas saved without values) against LibreOffice's headless recalculation of
+the same file (a private profile that recalculates on load), as a ratio.
 
 The corpus (``bench/corpus.py``) is built into build/bench/ and reused while its
 sources are unchanged: one workbook of 300 real form sheets with their merges and
@@ -55,6 +57,8 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
 from corpus import build as build_corpus  # noqa: E402
+
+from budgetlint.render import recalc_profile  # noqa: E402
 
 PY = sys.executable
 HEAVY = ("openpyxl", "numpy", "formulas", "lxml", "python_calamine", "xlwings", "pandas")
@@ -382,6 +386,44 @@ def heavy_text(found: dict[str, tuple[float, str]]) -> str:
 # --- main ---------------------------------------------------------------------------------
 
 
+def build_formula_workbook(path: Path, n_sheets: int) -> int:
+    """``n_sheets`` copies of the standard template, each typed with a seed project's inputs.
+
+    The computed cells are formulas saved without cached values (openpyxl writes none),
+    as a program that generates forms leaves them.  Reused when present.  Returns the
+    number of formula cells.
+    """
+    from openpyxl import Workbook, load_workbook
+
+    from budgetlint.build.canonical import sheet_name
+    from budgetlint.build.seed_s import PROJECTS
+    from budgetlint.build.template_s import write_form
+    from budgetlint.build.xlsx import save
+
+    if not path.exists():
+        wb = Workbook()
+        first = wb.active
+        taken: list[str] = []
+        for i in range(n_sheets):
+            project = PROJECTS[i % len(PROJECTS)]
+            ws = wb.create_sheet(sheet_name(i + 1, project.name, taken))
+            taken.append(ws.title)
+            write_form(ws, project, "standard")
+        if first is not None:
+            wb.remove(first)
+        save(wb, path)
+    wb = load_workbook(path, read_only=True)
+    n = sum(
+        1
+        for ws in wb.worksheets
+        for row in ws.iter_rows(values_only=True)
+        for v in row
+        if isinstance(v, str) and v.startswith("=")
+    )
+    wb.close()
+    return n
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--runs", type=int, default=None, help="timed runs per command (default 5)")
@@ -457,9 +499,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         lo_version = soffice_version(soffice, profile) if soffice else ""
         rc, check_help = help_text(["check", "--help"])
         has_jobs = rc == 0 and "--jobs" in check_help
-        rc, rec_help = help_text(["recompute", "--help"])
+        rc, _ = help_text(["recompute", "--help"])
         has_recompute = rc == 0
-        rec_output = "--output" in rec_help if has_recompute else False
 
         def setup_benches(files: list[str], n_files: int) -> list[Bench]:
             def annotated(work: Path, s: Sample) -> str:
@@ -471,17 +512,6 @@ def main(argv: Sequence[str] | None = None) -> int:
                 d = work / "out"
                 n = len(list(d.glob("*.csv"))) if d.is_dir() else 0
                 return f"{n} csv files written (one a sheet)"
-
-            def recompute_cmd(work: Path) -> list[str]:
-                inp = work / "in"
-                inp.mkdir()
-                copies = []
-                for i, f in enumerate(files):  # recompute may write into its input
-                    dst = inp / f"{i:04d}_{Path(f).name}"
-                    shutil.copyfile(f, dst)
-                    copies.append(str(dst))
-                extra = ["--output", str(work / "out")] if rec_output else []
-                return [*bl, "recompute", *copies, *extra]
 
             lo = Bench(
                 "LibreOffice → csv, all sheets (peer)",
@@ -509,9 +539,6 @@ def main(argv: Sequence[str] | None = None) -> int:
                 cal.skipped = (
                     "not measured: python-calamine is not installed (pip install -e '.[dev]')"
                 )
-            rec = Bench("budgetlint recompute", recompute_cmd)
-            if not has_recompute:
-                rec.skipped = "recompute: not built yet"
             return [
                 Bench(
                     "openpyxl read-only read (baseline)",
@@ -533,7 +560,6 @@ def main(argv: Sequence[str] | None = None) -> int:
                     ],
                     check=annotated,
                 ),
-                rec,
                 lo,
             ]
 
@@ -608,6 +634,53 @@ def main(argv: Sequence[str] | None = None) -> int:
         out(f"  import budgetlint.checker pulls in: {heavy_text(import_heavy)}")
         out(f"  a check run imports: {heavy_text(check_heavy)}")
 
+        # recompute against LibreOffice's recalculation of the same formula workbook
+        recalc_ratio: float | None = None
+        rec_benches: list[Bench] = []
+        if has_recompute:
+            fbook = corpus_dir / f"{n_sheets}张公式表.xlsx"
+            n_formulas = build_formula_workbook(fbook, n_sheets)
+            lo_recalc = scratch / "lo-recalc-profile"
+            rec_benches = [
+                Bench(
+                    "openpyxl read-only read (baseline)",
+                    lambda w: [PY, str(BENCH / "read_openpyxl.py"), str(fbook)],
+                ),
+                Bench(
+                    "budgetlint recompute",
+                    lambda w: [*bl, "recompute", str(fbook), "-o", str(w / "out.xlsx")],
+                    check=lambda w, s: "recomputed copy written"
+                    if (w / "out.xlsx").exists()
+                    else "no copy written",
+                ),
+                Bench(
+                    "LibreOffice recalculation → xlsx (peer)",
+                    lambda w: [
+                        str(soffice),
+                        f"-env:UserInstallation={recalc_profile(lo_recalc)}",
+                        "--headless",
+                        "--norestore",
+                        "--convert-to",
+                        "xlsx",
+                        "--outdir",
+                        str(w / "out"),
+                        str(fbook),
+                    ],
+                ),
+            ]
+            if not soffice:
+                rec_benches[2].skipped = "not measured: soffice (LibreOffice) not found on PATH"
+            measure(rec_benches, runs, args.timeout, scratch, "recompute")
+            out()
+            out(
+                f"E. recompute: one workbook of {n_sheets} form sheets typed into the standard "
+                f"template, {n_formulas} formulas saved without values"
+            )
+            table(out, rec_benches, rec_benches[0])
+            if not rec_benches[2].skipped:
+                recalc_ratio = rec_benches[1].median() / rec_benches[2].median()
+                out(f"  budgetlint recompute ÷ LibreOffice recalculation: {recalc_ratio:.2f}×")
+
         # targets
         out()
         out("Targets")
@@ -679,9 +752,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         out(f"  check        {bl_text} check FILES --fail-on never -q")
         out(f"  annotate     {bl_text} check FILES --fail-on never -q --annotate OUTDIR")
         if has_recompute:
-            out(
-                f"  recompute    {bl_text} recompute COPIES{' --output OUTDIR' if rec_output else ''}"
-            )
+            out(f"  recompute    {bl_text} recompute FORMULA-FILE -o OUTDIR/out.xlsx")
+            if soffice:
+                out(
+                    f"  LO recalc    {soffice} -env:UserInstallation=file://PROFILE --headless "
+                    "--norestore --convert-to xlsx --outdir OUTDIR FORMULA-FILE"
+                    "   (PROFILE recalculates on load: OOXMLRecalcMode = always)"
+                )
         if soffice:
             out(
                 f"  LibreOffice  {soffice} -env:UserInstallation=file://PROFILE --headless "

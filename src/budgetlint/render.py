@@ -39,7 +39,8 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def _profile(root: Path) -> str:
+def recalc_profile(root: Path) -> str:
+    """A private LibreOffice profile under ``root`` that recalculates on load; its URI."""
     user = root / "user"
     user.mkdir(parents=True, exist_ok=True)
     (user / "registrymodifications.xcu").write_text(_REGISTRY, encoding="utf-8")
@@ -57,7 +58,7 @@ def convert(src: Path, outdir: Path, fmt: str, *, timeout: float = 180) -> Path:
     with tempfile.TemporaryDirectory(prefix="budgetlint-lo-") as tmp:
         cmd = [
             exe,
-            f"-env:UserInstallation={_profile(Path(tmp))}",
+            f"-env:UserInstallation={recalc_profile(Path(tmp))}",
             "--headless",
             "--norestore",
             "--nolockcheck",
