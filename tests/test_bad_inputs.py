@@ -268,7 +268,18 @@ def test_formulas_without_cached_values_say_the_file_needs_recalculating(tmp_pat
         (G5, '<c r="G5" s="6"><f>E5/D5</f></c>'),
         (H5, '<c r="H5" s="6"><f>F5*G5</f></c>'),
     )
+    # recomputed (the default): checked with the values the formulas give, and a note
     fr = _batch(bad)
+    assert not [f for f in fr.findings if f.code == "S406"]
+    [s408] = [f for f in fr.findings if f.code == "S408"]
+    assert (s408.sheet, s408.cell, s408.severity) == (FIRST, "G5", Severity.NOTE)
+    assert s408.message.startswith(
+        "公式无缓存值，已按公式重算后检查（本表 G5、H5 共 2 个公式单元格没有保存计算结果，"
+        "如 G5 按公式 =E5/D5 重算为 0.98）"
+    )
+    assert s408.related == ("H5",)
+    # without recomputing, the cells read as empty
+    fr = _batch(bad, Settings(recompute=False))
     [s406] = [f for f in fr.findings if f.code == "S406"]
     assert (s406.sheet, s406.cell, s406.severity) == (FIRST, "G5", Severity.WARNING)
     assert s406.message == (

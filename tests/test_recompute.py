@@ -38,6 +38,7 @@ from budgetlint.recompute import (
     same_value,
     summary_lines,
 )
+from budgetlint.settings import Settings
 from tests.xlsxkit import read_parts, write_parts
 
 FORM = "项目1"
@@ -598,10 +599,13 @@ def test_write_back_touches_only_the_cached_values(tmp_path: Path, engine: Formu
     assert form.cells[(26, 11)] is True and form.cells[(27, 11)] == "#DIV/0!"
     assert cell_xml(xml, "K26") == '<c r="K26" t="b"><f>K25&gt;5</f><v>1</v></c>'
     assert cell_xml(xml, "K27") == '<c r="K27" t="e"><f>K25/0</f><v>#DIV/0!</v></c>'
-    # the checker now sees computed values: no "formulas saved without values" note
+    # the checker now sees computed values: no "formulas saved without values" note; the
+    # input is checked with recomputed values (S408), or read as empty without recomputing
     codes = {f.code for f in check_grid(grid).findings}
-    assert "S406" in {f.code for f in check_grid(read_workbook(src)).findings}
-    assert "S406" not in codes
+    before = {f.code for f in check_grid(read_workbook(src)).findings}
+    off = {f.code for f in check_grid(read_workbook(src), Settings(recompute=False)).findings}
+    assert "S406" in off and "S406" not in before and "S408" in before
+    assert not {"S406", "S407", "S408"} & codes
     # recomputing the copy finds nothing to change
     again, _ = recompute_file(dst, engine=engine)
     assert again.changed == {} and again.stale == {} and again.filled == []

@@ -3,20 +3,28 @@
 Everything here is host-neutral: :func:`check_grid` takes a grid from any host
 (a saved file, live Excel).  :func:`check_paths` reads files and never lets one
 bad file stop the batch.
+
+Before the rules run, the formula cells of the forms are recomputed
+(:func:`apply_recompute`, the ``recompute`` setting): a formula cell the file
+stores without a value is checked with its recomputed value, and a stored value
+that differs from its recomputation is recorded for S407.  This is decided here,
+once per workbook; the reader copies what the grid records and the rules report
+it, neither recomputes anything.  A workbook without formulas on its forms costs
+nothing (the formula engine is not even imported).
 """
 
 from __future__ import annotations
 
 import logging
 import stat
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from budgetlint.findings import Finding
 from budgetlint.forms.form_s import read_sheet
-from budgetlint.grid import Grid, parse_address
+from budgetlint.grid import CellValue, Grid, Sheet, address, parse_address
 from budgetlint.model import FormS, SheetRead
 from budgetlint.results import RULE_FAILED, BatchResult, FileResult, RuleFailure
 from budgetlint.rules import all_rules
@@ -25,6 +33,7 @@ from budgetlint.settings import Settings
 
 if TYPE_CHECKING:
     from budgetlint.hosts import Host
+    from budgetlint.recompute import CellKey, Engine, Recalc
 
 log = logging.getLogger("budgetlint")
 
@@ -34,18 +43,52 @@ log = logging.getLogger("budgetlint")
 SUMMARY_SHEET = "复核结果"
 #: The file types read, found in folders and accepted when named (budgetlint.hosts.SUFFIXES).
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+#: The rule a failure of the recomputation is reported under (as an X001 finding).
+RECOMPUTE_RULE = "S407"
 
 
-def check_grid(grid: Grid, settings: Settings | None = None) -> FileResult:
-    """Read every sheet of ``grid`` and run the enabled rules on each form."""
+def check_grid(
+    grid: Grid, settings: Settings | None = None, *, engine: Engine | None = None
+) -> FileResult:
+    """Read every sheet of ``grid`` and run the enabled rules on each form.
+
+    With the ``recompute`` setting (the default), the formula cells of the sheets
+    that read as forms are recomputed first (:func:`apply_recompute`; ``engine``
+    defaults to the ``formulas`` package) and the changed sheets read again.  The
+    result's grid is then a copy with what was recomputed (``grid`` itself is not
+    changed).  An exception while recomputing never stops the check: the forms
+    are checked with the stored values and each form with formulas gets an X001
+    finding naming S407 (exit 2), so the check cannot pass by accident.
+    """
     settings = settings or Settings()
-    result = FileResult(path=grid.path, grid=grid)
     rules = [r for r in all_rules() if settings.enabled(r.code, r.default)]
-    for sheet in grid.sheets:
-        if sheet.name in grid.added_sheets:
-            result.sheets.append(SheetRead(sheet.name, "skipped", reason="复核结果汇总表"))
-            continue
-        read = read_sheet(sheet, settings)
+    reads: list[SheetRead] = [
+        SheetRead(sheet.name, "skipped", reason="复核结果汇总表")
+        if sheet.name in grid.added_sheets
+        else read_sheet(sheet, settings)
+        for sheet in grid.sheets
+    ]
+    recompute_failed: dict[int, str] = {}
+    if settings.recompute:
+        targets = [
+            (sheet.name, r, c)
+            for sheet, read in zip(grid.sheets, reads, strict=True)
+            if sheet.formulas and read.status == "form"
+            for r, c in sorted(sheet.formulas)
+        ]
+        if targets:
+            try:
+                grid, changed = apply_recompute(grid, targets, settings, engine=engine)
+            except Exception as e:  # a recompute bug must not stop (or pass) the check
+                log.info("recomputing %s failed", grid.path, exc_info=True)
+                error = f"重算公式时 {type(e).__name__}: {e}"
+                names = {name for name, _, _ in targets}
+                recompute_failed = {i: error for i, s in enumerate(grid.sheets) if s.name in names}
+                changed = []
+            for i in changed:
+                reads[i] = read_sheet(grid.sheets[i], settings)
+    result = FileResult(path=grid.path, grid=grid)
+    for i, (sheet, read) in enumerate(zip(grid.sheets, reads, strict=True)):
         result.sheets.append(read)
         if read.status != "form" or read.form is None:
             continue
@@ -53,6 +96,16 @@ def check_grid(grid: Grid, settings: Settings | None = None) -> FileResult:
         params = ctx.params
         found: list[Finding] = []
         failures: list[RuleFailure] = []
+        if i in recompute_failed:
+            failures.append(
+                RuleFailure(
+                    code=RECOMPUTE_RULE,
+                    file=grid.path,
+                    sheet=sheet.name,
+                    cell=_form_start(read.form),
+                    error=recompute_failed[i],
+                )
+            )
         for rule in rules:
             if rule.scored_only and not params.scored:
                 continue
@@ -78,6 +131,77 @@ def check_grid(grid: Grid, settings: Settings | None = None) -> FileResult:
     position = {s.name: i for i, s in enumerate(grid.sheets)}
     result.findings.sort(key=lambda f: _order(position, f))
     return result
+
+
+def apply_recompute(
+    grid: Grid,
+    targets: Sequence[CellKey],
+    settings: Settings | None = None,
+    *,
+    engine: Engine | None = None,
+) -> tuple[Grid, list[int]]:
+    """Recompute ``targets`` (and their precedents) and record the outcome in a copy of ``grid``.
+
+    Returns the copy and the positions of the sheets that changed (the others
+    are ``grid``'s own sheet objects).  On a changed sheet:
+
+    - a reliable formula cell without a cached value gets its recomputed value
+      in ``cells`` (an error value as its text, as hosts store a cached error)
+      and is listed in ``recomputed``;
+    - a reliable cell whose cached value differs keeps it in ``cells`` (it is
+      what the workbook shows and prints) and is listed in ``stale`` with
+      (cached, recomputed), unless its value depends on a volatile function;
+    - a cell that could not be recomputed (a problem, or computed from one)
+      keeps what it had and is listed in ``not_recomputed`` with why.
+
+    Raises whatever the recomputation raises (:func:`check_grid` reports it).
+    """
+    from budgetlint.recompute import recompute_grid
+
+    recalc = recompute_grid(grid, settings, cells=targets, engine=engine)
+    return _recorded(grid, recalc)
+
+
+def _recorded(grid: Grid, recalc: Recalc) -> tuple[Grid, list[int]]:
+    from budgetlint.recompute import ExcelError
+
+    filled: dict[str, dict[tuple[int, int], CellValue]] = {}
+    stale: dict[str, dict[tuple[int, int], tuple[CellValue, CellValue]]] = {}
+    failed: dict[str, dict[tuple[int, int], str]] = {}
+    for name, r, c in recalc.filled:
+        v: Any = recalc.values[(name, r, c)]
+        filled.setdefault(name, {})[(r, c)] = (
+            v.code if isinstance(v, ExcelError) else "" if v is None else v
+        )
+    for (name, r, c), pair in recalc.stale.items():
+        if (name, r, c) not in recalc.volatile:
+            stale.setdefault(name, {})[(r, c)] = pair
+    for p in recalc.problems:
+        failed.setdefault(p.sheet, {})[(p.row, p.col)] = p.message
+    for (name, r, c), (root_sheet, rr, rc) in recalc.blocked.items():
+        where = address(rr, rc) if root_sheet == name else f"{root_sheet}!{address(rr, rc)}"
+        failed.setdefault(name, {})[(r, c)] = f"引用了无法重算的单元格 {where}，未重算"
+    sheets: list[Sheet] = []
+    changed: list[int] = []
+    for i, sheet in enumerate(grid.sheets):
+        name = sheet.name
+        if name not in filled and name not in stale and name not in failed:
+            sheets.append(sheet)
+            continue
+        values = filled.get(name, {})
+        sheets.append(
+            replace(
+                sheet,
+                cells={**sheet.cells, **values},
+                recomputed=values,
+                stale=stale.get(name, {}),
+                not_recomputed=failed.get(name, {}),
+            )
+        )
+        changed.append(i)
+    if not changed:
+        return grid, []
+    return replace(grid, sheets=sheets), changed
 
 
 def _form_start(form: FormS) -> str:

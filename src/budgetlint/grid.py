@@ -11,6 +11,15 @@ costs one entry, and readers walk the cells, not the rows up to ``max_row``.
 Hosts (calamine for files, openpyxl as the reference, xlwings for live Excel)
 fill a grid; nothing past this module imports a host.
 
+The checker adds what it learnt by recomputing the formula cells
+(:mod:`budgetlint.recompute`, before any form is read): ``recomputed`` holds the
+formula cells that had no cached value and now carry their recomputed value in
+``cells`` (an error value as its text, as a host stores a cached error);
+``stale`` the cells whose cached value differs from their recomputation (the
+cached value stays in ``cells``: it is what the workbook shows and prints), as
+(cached, recomputed); ``not_recomputed`` the formula cells that could not be
+recomputed, with why (in Chinese).  A host leaves the three empty.
+
 Rows and columns are 1-based, as in Excel.
 """
 
@@ -122,6 +131,12 @@ class Sheet:
     formats: dict[tuple[int, int], str] = field(default_factory=dict)
     merged: list[MergedRange] = field(default_factory=list)
     notes: dict[tuple[int, int], str] = field(default_factory=dict)  # cell notes (批注) text
+    #: Formula cells without a cached value whose recomputed value ``cells`` now holds.
+    recomputed: dict[tuple[int, int], CellValue] = field(default_factory=dict)
+    #: Formula cells whose cached value differs from their recomputation: (cached, recomputed).
+    stale: dict[tuple[int, int], tuple[CellValue, CellValue]] = field(default_factory=dict)
+    #: Formula cells that could not be recomputed, and why (Chinese).
+    not_recomputed: dict[tuple[int, int], str] = field(default_factory=dict)
 
     def value(self, row: int, col: int) -> CellValue:
         return self.cells.get((row, col))

@@ -12,7 +12,11 @@ a row.  In a cell:
 - anything else is text, kept as written (``98%``, ``30 期``, ``—``);
   ``\\|`` is a literal ``|`` and ``\\n`` a line break inside the cell;
 - ``{=E5/D5}`` is a formula cell without a cached value (a file saved without
-  calculating): the formula ``=E5/D5`` and no value.
+  calculating): the formula ``=E5/D5`` and no value;
+- ``{=E5/D5}0.98`` is a formula cell with a cached value: the formula, then the
+  value the file stores, written like any cell (``0.98`` is a number shown with
+  format ``0.00``, ``'10`` a text, ``#DIV/0!`` an error value, ``'`` alone an
+  empty text); braces inside the formula (an array constant ``{1,2}``) nest.
 
 :func:`parse` gives a :class:`budgetlint.grid.Sheet`; :func:`to_text` writes a
 sheet back.  Pure Python: the documentation examples of the rules use it under
@@ -36,7 +40,8 @@ class GridTextError(ValueError):
 
 @dataclass(frozen=True)
 class TextCell:
-    """One cell of the notation: its value and number format (or an uncalculated formula)."""
+    """One cell of the notation: its value and number format, and its formula if any
+    (a formula with no value: saved without calculating)."""
 
     value: str | int | float | None
     number_format: str = "General"
@@ -44,14 +49,46 @@ class TextCell:
 
 
 def parse_cell(text: str) -> TextCell:
-    """``'969188.11'`` -> 969188.11 with format ``0.00``; ``"'10"`` -> text ``10``."""
+    """``'969188.11'`` -> 969188.11 with format ``0.00``; ``"'10"`` -> text ``10``;
+    ``'{=E5/D5}0.98'`` -> formula ``=E5/D5`` with the cached value 0.98 (format ``0.00``)."""
     t = text.strip().replace("\\n", "\n").replace("\\|", "|")
+    if t.startswith("{="):
+        end = _formula_end(t)
+        if end > 2:
+            cached = _value_cell(t[end + 1 :]) if t[end + 1 :].strip() else TextCell(None)
+            return TextCell(cached.value, cached.number_format, formula=t[1:end])
+    return _value_cell(t)
+
+
+def _formula_end(t: str) -> int:
+    """The index of the ``}`` closing the ``{=`` at the start of ``t`` (-1: none).
+
+    Braces nest (an array constant ``{=SUM({1,2})}``); braces inside a string
+    literal (``"{"``) do not count.
+    """
+    depth = 0
+    quoted = False
+    for i, ch in enumerate(t):
+        if ch == '"':
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+    return -1
+
+
+def _value_cell(text: str) -> TextCell:
+    """A cell that is not a formula: a text, or a number with its format."""
+    t = text.strip()
     if not t:
         return TextCell(None)
     if t.startswith("'"):
         return TextCell(t[1:])
-    if t.startswith("{=") and t.endswith("}") and len(t) > 3:
-        return TextCell(None, formula=t[1:-1])
     m = _NUMBER.match(t)
     if not m:
         return TextCell(t)
@@ -120,21 +157,23 @@ def to_text(sheet: Sheet) -> str:
             for c in range(mr.min_col, mr.max_col + 1):
                 if (r, c) != (mr.min_row, mr.min_col):
                     covered[(r, c)] = _JOIN_LEFT if c > mr.min_col else _JOIN_UP
-    uncached = {rc: sheet.formulas[rc] for rc in sheet.uncached()}
-    max_row = max([r for r, _ in (*sheet.cells, *covered, *uncached)], default=0)
+    formulas = sheet.formulas
+    max_row = max([r for r, _ in (*sheet.cells, *covered, *formulas)], default=0)
     lines = []
     for r in range(1, max_row + 1):
-        cols = [c for rr, c in (*sheet.cells, *covered, *uncached) if rr == r]
+        cols = [c for rr, c in (*sheet.cells, *covered, *formulas) if rr == r]
         out = []
         for c in range(1, max(cols, default=0) + 1):
             if (r, c) in covered:
                 out.append(covered[(r, c)])
                 continue
-            if (r, c) in uncached:
-                out.append("{" + uncached[(r, c)].replace("|", "\\|") + "}")
-                continue
             v = sheet.cells.get((r, c))
-            out.append(_cell_text(v, sheet.number_format(r, c)))
+            text = _cell_text(v, sheet.number_format(r, c))
+            if (r, c) in formulas:
+                formula = formulas[(r, c)].replace("|", "\\|").replace("\n", "\\n")
+                # a cached empty text is "'" (nothing after the brace means no cached value)
+                text = "{" + formula + "}" + (text or ("'" if v is not None else ""))
+            out.append(text)
         lines.append(" | ".join(out).rstrip())
     return "\n".join(lines) + "\n"
 
@@ -148,7 +187,7 @@ def _cell_text(v: object, fmt: str) -> str:
             _NUMBER.match(s.strip())
             or s.startswith("'")
             or s.strip() in (_JOIN_LEFT, _JOIN_UP)
-            or (s.strip().startswith("{=") and s.strip().endswith("}"))
+            or s.strip().startswith("{=")
         ):
             return "'" + s
         return s

@@ -186,6 +186,22 @@ class WeightGroup:
         return self.label.value or self.label.text
 
 
+@dataclass(frozen=True)
+class FormulaCell:
+    """A formula cell of the form's sheet as the checker's recomputation found it.
+
+    ``value`` is the recomputed value (a number, a text, a bool, or an error value
+    as its text); ``cached`` what the file stores (``None``: nothing, the file was
+    saved without calculating); ``number_format`` the cell's, to show both.
+    """
+
+    ref: CellRef
+    formula: str
+    value: CellValue
+    cached: CellValue = None
+    number_format: str = "General"
+
+
 @dataclass
 class FormS:
     """A 项目支出绩效自评表 (form S) in any family's layout."""
@@ -222,6 +238,12 @@ class FormS:
     residue_cells: list[Field[str]] = field(default_factory=list)
     #: Formula cells of the sheet that have no cached value (saved without recalculating).
     uncached_formulas: list[CellRef] = field(default_factory=list)
+    #: Why each formula cell the checker could not recompute was not recomputed (Chinese).
+    unrecomputed_formulas: dict[CellRef, str] = field(default_factory=dict)
+    #: Formula cells without a cached value, read with their recomputed value (reading order).
+    recomputed_formulas: list[FormulaCell] = field(default_factory=list)
+    #: Formula cells whose cached value (what the form reads) differs from their recomputation.
+    stale_formulas: list[FormulaCell] = field(default_factory=list)
 
     @property
     def has_scores(self) -> bool:

@@ -76,6 +76,13 @@ ABS_TOL = 1e-12
 #: The most cells one referenced area may have (a whole column is bounded by the used area).
 MAX_AREA_CELLS = 2_000_000
 
+#: Functions whose result changes from one calculation to the next (time, chance, the
+#: environment): a value computed from one is not compared with its cached value.
+_VOLATILE = re.compile(
+    r"(?<![\w.])(?:TODAY|NOW|RAND|RANDBETWEEN|RANDARRAY|INDIRECT|OFFSET|CELL|INFO)\s*\(",
+    re.IGNORECASE,
+)
+
 #: Cycle and problem cells read as these errors (what Excel would show is unknown).
 _PROBLEM_ERROR: dict[str, str] = {
     "syntax": "#NAME?",
@@ -184,6 +191,10 @@ class Recalc:
       one beyond a tiny tolerance (the workbook was saved with manual calculation
       or by a program that does not calculate): cell -> (cached, recomputed);
     - ``filled``: reliable formula cells that had no cached value;
+    - ``volatile``: evaluated cells whose value depends, directly or through their
+      precedents, on a volatile function (``TODAY()``, ``NOW()``, ``RAND()`` …):
+      their recomputed value is what the formula gives now, so a cached value that
+      differs is not a sign of a stale workbook;
     - ``form_sheets``: the sheets read as forms (where the default targets come from);
     - ``compiled``: formulas compiled (the other cells shared a compiled formula).
     """
@@ -195,6 +206,7 @@ class Recalc:
     blocked: dict[CellKey, CellKey] = field(default_factory=dict)
     stale: dict[CellKey, tuple[Any, Any]] = field(default_factory=dict)
     filled: list[CellKey] = field(default_factory=list)
+    volatile: set[CellKey] = field(default_factory=set)
     form_sheets: list[str] = field(default_factory=list)
     compiled: int = 0
 
@@ -750,6 +762,9 @@ class _Evaluator:
             if root is not None:
                 self.out.blocked[key] = root
                 break
+        volatile = self.out.volatile
+        if any(d in volatile for d in node.deps) or _VOLATILE.search(_STRING.sub("", node.text)):
+            volatile.add(key)
         areas = [self._area(ref) for ref in node.refs if ref is not None]
         at = CellRef(key[0], key[1], key[2])
         value, failures = self.engine.evaluate(node.compiled, areas, at)

@@ -19,6 +19,7 @@ from typing import Any
 from budgetlint.params import (
     FamilyParams,
     ParamError,
+    boolean,
     describe,
     number_in,
     string,
@@ -67,6 +68,11 @@ class Settings:
     ignore: list[str] = field(default_factory=list)
     #: A cell note starting with this marks the cell's findings as explained.
     explained_marker: str = "【已说明】"
+    #: Recompute the formula cells of the forms before checking (budgetlint.recompute):
+    #: a formula cell without a cached value is checked with its recomputed value
+    #: (S408), a cached value that differs from its recomputation is reported (S407).
+    #: False: formula cells are checked with what the file stores (none: S406).
+    recompute: bool = True
     #: Per-family parameter overrides: {family key: {param: value}}.
     families: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: Limits of one workbook (see budgetlint.hosts.Limits); past one, the file is
@@ -246,6 +252,7 @@ _CHECKS: dict[str, Callable[[str, object], Any]] = {
     "select": _codes,
     "ignore": _codes,
     "explained_marker": lambda k, v: string(k, v, nonempty=True),
+    "recompute": boolean,
     "families": _families,
     "max_uncompressed_mb": lambda k, v: number_in(k, v, lambda x: x > 0, "(0, +∞)"),
     "max_compression_ratio": lambda k, v: number_in(k, v, lambda x: x >= 1, "[1, +∞)"),

@@ -632,6 +632,8 @@ FORM_RULES = frozenset(
         "S303",  # 评价等级
         "S304",  # block weights against their members
         "S406",  # formulas saved without values (a whole-sheet note)
+        "S407",  # a formula's stale cached value (the row check sees values, not formulas)
+        "S408",  # formulas checked with their recomputed values (a whole-sheet note)
         "S506",  # all points on one indicator / an empty block
         "S509",  # a subtotal row repeating the rows under it
     }

@@ -36,6 +36,7 @@ from budgetlint.model import (
     FUND_UNIT,
     Field,
     FormS,
+    FormulaCell,
     FundBlock,
     FundRow,
     Indicator,
@@ -561,7 +562,23 @@ def _read_form(sheet: Sheet, family: str, params: FamilyParams) -> FormS:
         _read_header_total(ctx, form)
     _read_grade_and_texts(ctx, form)
     form.uncached_formulas = [sheet.ref(r, c) for r, c in sheet.uncached()]
+    _read_recomputed(sheet, form)
     return form
+
+
+def _read_recomputed(sheet: Sheet, form: FormS) -> None:
+    """What the checker's recomputation found on the sheet (``Sheet.recomputed`` …), copied."""
+    form.unrecomputed_formulas = {
+        sheet.ref(r, c): why for (r, c), why in sorted(sheet.not_recomputed.items())
+    }
+    form.recomputed_formulas = [
+        FormulaCell(sheet.ref(r, c), sheet.formulas[(r, c)], value, None, sheet.number_format(r, c))
+        for (r, c), value in sorted(sheet.recomputed.items())
+    ]
+    form.stale_formulas = [
+        FormulaCell(sheet.ref(r, c), sheet.formulas[(r, c)], new, old, sheet.number_format(r, c))
+        for (r, c), (old, new) in sorted(sheet.stale.items())
+    ]
 
 
 def _read_header_total(ctx: _Ctx, form: FormS) -> None:
