@@ -159,6 +159,12 @@ def _parser() -> argparse.ArgumentParser:
         "（适合日志），none 不显示；默认 auto：终端上为 bar，否则为 none"
         "（标准输出已逐个文件输出结果）",
     )
+    c.add_argument(
+        "--no-recompute",
+        action="store_true",
+        help="不重算公式单元格：按文件中保存的值检查（无缓存值的公式读作空白，报告 S406；"
+        "不检查缓存值是否过期，S407、S408 不报告）；同设置 recompute = false",
+    )
     c.add_argument("-q", "--quiet", action="store_true", help="只输出汇总行（不显示进度和汇总表）")
 
     cl = sub.add_parser(
@@ -203,6 +209,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     _recompute_parser(sub)
     _templates_parser(sub)
+    _addin_parser(sub)
     return p
 
 
@@ -227,6 +234,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _recompute(args)
         if args.command == "templates":
             return _templates(args)
+        if args.command == "addin":
+            return _addin(args)
     except SettingsError as e:
         print(f"budgetlint: 配置错误：{e}", file=sys.stderr)
         return EXIT_USAGE
@@ -307,6 +316,8 @@ def _check(args: argparse.Namespace) -> int:
     settings = Settings.load(args.config)
     settings.select = [*settings.select, *args.select]
     settings.ignore = [*settings.ignore, *args.ignore]
+    if getattr(args, "no_recompute", False):
+        settings.recompute = False
     return _run_check(args, settings)
 
 
@@ -791,6 +802,22 @@ def _templates(args: argparse.Namespace) -> int:
     for path in written:
         print(f"已写出模板：{path}")
     return EXIT_OK
+
+
+# --- addin --------------------------------------------------------------------------------
+
+
+def _addin_parser(sub: Any) -> None:
+    from budgetlint.xlam.command import add_parser
+
+    add_parser(sub, _Formatter, _help)
+
+
+def _addin(args: argparse.Namespace) -> int:
+    from budgetlint.xlam.command import run
+
+    return run(args)
+
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -6,21 +6,30 @@ and writes; everything between reading cells and producing findings is
 function takes the ``xlwings.Book`` / ``xlwings.Sheet`` objects it works on, so
 the module imports (and its pure parts are tested) anywhere.
 
-**Reading** (:meth:`LiveBook.read_grid`) costs a handful of calls per sheet,
-never one per cell:
+**Reading** (:meth:`LiveBook.read_grid`).  Desktop Excel on Windows, with an
+.xlsx/.xlsm workbook (or one never saved): one call, ``Workbook.SaveCopyAs`` to a
+temporary file, read by the file reader every command uses
+(:func:`budgetlint.hosts.read_workbook`), so the live check sees exactly what
+``budgetlint check`` sees of the same workbook, unsaved edits included.  Other
+engines and formats are read live, in tens of calls per sheet (not one per
+cell):
 
 - the used range's address (1 call), its values and formulas (1 call each per
   band of at most :data:`BAND_CELLS` cells: one band for any real form);
 - number formats only where the checker uses them, on number cells: the whole
-  used range first (1 call: one format everywhere), else each column's run of
-  number cells, halved where Excel reports mixed formats (``NumberFormat`` of a
-  mixed range is Null), so the calls grow with the number of format changes;
-- merged areas: ``MergeCells`` of the used range (1 call: none), else a
-  bisection over the cells that can anchor a merged area (a value with an
-  empty right or lower neighbour), each half skipped when Excel says it holds
-  no merged cell, ``MergeArea`` asked only of single anchors;
+  used range first (1 call: one format everywhere), else each rectangle of
+  number cells (:func:`number_blocks`: a fund block, a column of scores), halved
+  where Excel reports mixed formats (``NumberFormat`` of a mixed range is Null);
+- merged areas: ``MergeCells`` of the used range (1 call: none), else
+  ``MergeArea`` of each cell that can anchor a merged area (a value with an
+  empty right or lower neighbour: about 30 on a form, half of them merged);
+  above :data:`MERGE_ONE_BY_ONE` such cells (a long table) a bisection first,
+  each part skipped when Excel says it holds no merged cell;
 - notes: one call per existing note (its cell and text), only on sheets that
   have notes.
+
+On the 15-sheet seed workbook the live reader makes per sheet about 2 calls for
+values and formulas, 16 for number formats and 33 for merged areas.
 
 **Writing** fills one call per colour and sheet: a union address
 (``sheet.range("C5,E7:F7").color = …``), cut into addresses of at most 255
@@ -47,16 +56,20 @@ works on what it got.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import json
 import logging
+import shutil
+import sys
+import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from budgetlint.grid import Grid, MergedRange, Sheet, address, column_letter, parse_address
+from budgetlint.grid import Grid, MergedRange, Sheet, address, parse_address
 from budgetlint.hosts import Limits, ReadError
 
 if TYPE_CHECKING:
@@ -70,7 +83,7 @@ STATE_SHEET = "_budgetlint_state"
 STATE_TITLE = "budgetlint 复核标注的记录（“清除标注”按此恢复原有填充色和批注），请勿修改或删除"
 #: Each chunk of the state's JSON starts with this (so Excel never reads it as a number).
 STATE_PREFIX = "BL:"
-#: Characters of JSON per state cell (Excel holds at most 32767 in a cell).
+#: UTF-16 code units of JSON per state cell (Excel holds at most 32767 in a cell).
 STATE_CHUNK = 30000
 STATE_FORMAT = "budgetlint-live"
 STATE_VERSION = 1
@@ -78,11 +91,17 @@ STATE_VERSION = 1
 MAX_ADDRESS = 255
 #: Values and formulas are read in bands of at most this many cells per call.
 BAND_CELLS = 250_000
+#: Up to this many possible anchors, each is asked for its merged area; above, halving first.
+MERGE_ONE_BY_ONE = 64
 #: ``Range.set_colors`` takes at most this many cells per call.
 SET_COLORS_CELLS = 10_000
 #: ``Worksheet.Visible`` for a very hidden sheet (xlSheetVeryHidden).
 XL_SHEET_VERY_HIDDEN = 2
 XL_SHEET_VISIBLE = -1
+
+#: Workbook.FileFormat -> the suffix of a copy the file reader reads in full (xlOpenXMLWorkbook,
+#: xlOpenXMLWorkbookMacroEnabled).
+SNAPSHOT_SUFFIXES = {51: ".xlsx", 52: ".xlsm"}
 
 #: A fill the engine could not read: clear restores "no fill" there.
 UNKNOWN = "?"
@@ -216,6 +235,49 @@ def _rows2d(value: Any) -> list[list[Any]]:
     return [[value]]
 
 
+def number_blocks(cells: Iterable[RC]) -> list[MergedRange]:
+    """Rectangles made only of ``cells``: each column's runs of consecutive rows, runs of
+    the same rows in adjacent columns joined (a fund block C5:E8 is one rectangle)."""
+    by_col: dict[int, list[int]] = {}
+    for r, c in cells:
+        by_col.setdefault(c, []).append(r)
+    spans: dict[tuple[int, int], list[int]] = {}
+    for c, rows in sorted(by_col.items()):
+        rows.sort()
+        start = prev = rows[0]
+        for r in rows[1:]:
+            if r != prev + 1:
+                spans.setdefault((start, prev), []).append(c)
+                start = r
+            prev = r
+        spans.setdefault((start, prev), []).append(c)
+    out: list[MergedRange] = []
+    for (r1, r2), cols in spans.items():
+        first = last = cols[0]
+        for c in cols[1:]:
+            if c != last + 1:
+                out.append(MergedRange(r1, first, r2, last))
+                first = c
+            last = c
+        out.append(MergedRange(r1, first, r2, last))
+    return sorted(out, key=lambda m: (m.min_row, m.min_col))
+
+
+def _halves(box: MergedRange) -> tuple[MergedRange, MergedRange]:
+    """``box`` cut in two across its longer side."""
+    if box.max_row - box.min_row >= box.max_col - box.min_col:
+        mid = (box.min_row + box.max_row) // 2
+        return (
+            MergedRange(box.min_row, box.min_col, mid, box.max_col),
+            MergedRange(mid + 1, box.min_col, box.max_row, box.max_col),
+        )
+    mid = (box.min_col + box.max_col) // 2
+    return (
+        MergedRange(box.min_row, box.min_col, box.max_row, mid),
+        MergedRange(box.min_row, mid + 1, box.max_row, box.max_col),
+    )
+
+
 # --- the state record -----------------------------------------------------------------------
 
 
@@ -278,7 +340,7 @@ class State:
                 "active_sheet": self.active_sheet,
                 "cells": [c.to_dict() for c in self.cells],
             },
-            ensure_ascii=True,
+            ensure_ascii=False,
             separators=(",", ":"),
         )
 
@@ -298,11 +360,7 @@ class State:
 
     def cells_column(self) -> list[list[str]]:
         """The state sheet's column A: the title, then the JSON in prefixed chunks."""
-        text = self.to_json()
-        rows = [[STATE_TITLE]]
-        for i in range(0, len(text), STATE_CHUNK):
-            rows.append([STATE_PREFIX + text[i : i + STATE_CHUNK]])
-        return rows
+        return [[STATE_TITLE]] + [[STATE_PREFIX + chunk] for chunk in _chunks(self.to_json())]
 
     @classmethod
     def from_column(cls, values: Sequence[Any]) -> State:
@@ -314,6 +372,22 @@ class State:
         if not chunks:
             raise ValueError("the state sheet holds no record")
         return cls.from_json("".join(chunks))
+
+
+def _chunks(text: str, limit: int = STATE_CHUNK) -> list[str]:
+    """``text`` cut into pieces of at most ``limit`` UTF-16 code units (Excel's cell length)."""
+    if not text or max(text) < "\U00010000":
+        return [text[i : i + limit] for i in range(0, len(text), limit)]
+    out: list[str] = []
+    start = units = 0
+    for i, ch in enumerate(text):
+        n = 2 if ch >= "\U00010000" else 1
+        if units + n > limit:
+            out.append(text[start:i])
+            start, units = i, 0
+        units += n
+    out.append(text[start:])
+    return out
 
 
 # --- the live book ------------------------------------------------------------------------------
@@ -334,9 +408,14 @@ class LiveBook:
     ``write.fill`` …): what a check costs in Excel time.
     """
 
-    def __init__(self, book: xw.Book, limits: Limits | None = None) -> None:
+    def __init__(
+        self, book: xw.Book, limits: Limits | None = None, *, snapshot: bool | None = None
+    ) -> None:
         self.book = book
         self.limits = limits or Limits()
+        #: Read through a saved copy (SaveCopyAs) when the engine allows: None = when on
+        #: desktop Excel for Windows.
+        self.snapshot = snapshot
         self.calls: Counter[str] = Counter()
         self.caps = Capabilities()
         self.info: dict[str, SheetInfo] = {}
@@ -398,6 +477,16 @@ class LiveBook:
         """
         if state is None:
             state = self.read_state()
+        grid = self._read_snapshot() if self._snapshot_wanted() else None
+        if grid is None:
+            grid = self._read_live()
+        if state is not None and state.summary_sheet:
+            names = {s.name for s in grid.sheets}
+            if state.summary_sheet in names:
+                grid.added_sheets.add(state.summary_sheet)
+        return grid
+
+    def _read_live(self) -> Grid:
         grid = Grid(path=self.fullname)
         sheets = [xs for xs in self.sheets() if xs.name != STATE_SHEET]
         if len(sheets) > self.limits.max_sheets:
@@ -407,11 +496,72 @@ class LiveBook:
             )
         for xs in sheets:
             grid.sheets.append(self.read_sheet(xs))
-        if state is not None and state.summary_sheet:
-            names = {s.name for s in grid.sheets}
-            if state.summary_sheet in names:
-                grid.added_sheets.add(state.summary_sheet)
         return grid
+
+    # the snapshot ------------------------------------------------------------------------------
+
+    def _snapshot_wanted(self) -> bool:
+        if self.snapshot is not None:
+            return self.snapshot
+        return self.engine == "excel" and sys.platform.startswith("win")
+
+    def _read_snapshot(self) -> Grid | None:
+        """The grid of a copy of the workbook as it is now (unsaved edits included).
+
+        One call: ``Workbook.SaveCopyAs`` writes the copy (the open workbook keeps its
+        name, path and unsaved state; events are off meanwhile, so no BeforeSave
+        macro runs), and the file reader every other command uses reads it: values,
+        formulas, number formats, merged areas and notes as ``budgetlint check`` sees
+        them.  Only .xlsx and .xlsm books (or books never saved, which Excel saves as
+        .xlsx): the file reader gets no formats or notes from .xls and .xlsb, which
+        are read live.  None (and the live reader) when the copy cannot be made.
+        """
+        suffix = SNAPSHOT_SUFFIXES.get(self._file_format())
+        if suffix is None:
+            return None
+        from budgetlint.hosts import read_workbook
+
+        folder = Path(tempfile.mkdtemp(prefix="budgetlint-"))
+        path = folder / f"snapshot{suffix}"
+        try:
+            try:
+                self._save_copy(path)
+            except Exception:
+                log.info("SaveCopyAs failed: reading %s live", self.name, exc_info=True)
+                return None
+            try:
+                grid = read_workbook(path, self.limits)
+            except ReadError as e:
+                raise ReadError(str(e).replace(str(path), self.name)) from None
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        grid.path = self.fullname
+        grid.sheets = [s for s in grid.sheets if s.name != STATE_SHEET]
+        self.info = {s.name: SheetInfo(notes=dict(s.notes)) for s in grid.sheets}
+        return grid
+
+    def _file_format(self) -> int | None:
+        try:
+            self.calls["book"] += 1
+            return int(self.book.api.FileFormat)
+        except Exception:
+            return None
+
+    def _save_copy(self, path: Path) -> None:
+        app = self.book.app.api
+        self.calls["read.snapshot"] += 1
+        try:
+            events = app.EnableEvents
+            app.EnableEvents = False
+        except Exception:
+            events = None
+        try:
+            self.book.api.SaveCopyAs(str(path))
+        finally:
+            if events is not None:
+                app.EnableEvents = events
+
+    # the live reader ---------------------------------------------------------------------------
 
     def read_sheet(self, xs: xw.Sheet) -> Sheet:
         """One sheet into the grid: values and formulas in bulk, formats, merges, notes."""
@@ -457,6 +607,8 @@ class LiveBook:
                     v = cell_value(raw)
                     if f is not None:
                         sheet.formulas[(r, c)] = f
+                        if v is None:
+                            v = ""  # an empty text result: live Excel has a value for every formula
                     if v is None or (v == "" and f is None):
                         continue
                     if isinstance(v, str) and len(v) > lim.max_cell_chars:
@@ -474,10 +626,10 @@ class LiveBook:
 
     # number formats --------------------------------------------------------------------------
 
-    def _format_of(self, xs: xw.Sheet, top: RC, bottom: RC) -> str | None:
+    def _format_of(self, xs: xw.Sheet, box: MergedRange) -> str | None:
         """The number format of a range; None when its cells differ (Excel's Null)."""
         self.calls["read.formats"] += 1
-        value = xs.range(top, bottom).number_format
+        value = xs.range((box.min_row, box.min_col), (box.max_row, box.max_col)).number_format
         return value if isinstance(value, str) else None
 
     def _read_formats(self, xs: xw.Sheet, sheet: Sheet, used: MergedRange) -> None:
@@ -491,9 +643,7 @@ class LiveBook:
         if not numbers:
             return
         try:
-            whole = self._format_of(
-                xs, (used.min_row, used.min_col), (used.max_row, used.max_col)
-            )
+            whole = self._format_of(xs, used)
         except NotImplementedError:
             self.caps.number_formats = False
             log.info("engine %s reads no number formats", self.engine)
@@ -503,22 +653,21 @@ class LiveBook:
                 for rc in numbers:
                     sheet.formats[rc] = whole
             return
-        by_col: dict[int, list[int]] = {}
-        for r, c in numbers:
-            by_col.setdefault(c, []).append(r)
-        for c, rows in sorted(by_col.items()):
-            self._bisect_formats(xs, sheet, c, sorted(rows))
+        for block in number_blocks(numbers):
+            self._bisect_formats(xs, sheet, block)
 
-    def _bisect_formats(self, xs: xw.Sheet, sheet: Sheet, col: int, rows: list[int]) -> None:
-        fmt = self._format_of(xs, (rows[0], col), (rows[-1], col))
-        if fmt is None and len(rows) > 1:
-            mid = len(rows) // 2
-            self._bisect_formats(xs, sheet, col, rows[:mid])
-            self._bisect_formats(xs, sheet, col, rows[mid:])
+    def _bisect_formats(self, xs: xw.Sheet, sheet: Sheet, box: MergedRange) -> None:
+        fmt = self._format_of(xs, box)
+        single = (box.min_row, box.min_col) == (box.max_row, box.max_col)
+        if fmt is None and not single:
+            for half in _halves(box):
+                self._bisect_formats(xs, sheet, half)
             return
         if fmt and fmt != "General":
-            for r in rows:
-                sheet.formats[(r, col)] = fmt
+            for r in range(box.min_row, box.max_row + 1):
+                for c in range(box.min_col, box.max_col + 1):
+                    if (r, c) in sheet.cells:
+                        sheet.formats[(r, c)] = fmt
 
     # merged areas ----------------------------------------------------------------------------
 
@@ -570,14 +719,18 @@ class LiveBook:
             max(r for r, _ in anchors),
             max(c for _, c in anchors),
         )
-        if self._merge_cells(xs, box) is False:
+        if len(anchors) <= MERGE_ONE_BY_ONE:
+            # Few anchors (a form's ~30, half of them merged): asking each for its merged
+            # area is cheaper than halving, where most parts hold a merged cell anyway.
+            for r, c in anchors:
+                if any((r, c) in m for m in found):
+                    continue
+                self.calls["read.merged"] += 1
+                area = parse_range(xs.range((r, c)).merge_area.address)
+                if (area.min_row, area.min_col) != (area.max_row, area.max_col):
+                    found.append(area)
             return
-        if len(anchors) == 1:
-            r, c = anchors[0]
-            self.calls["read.merged"] += 1
-            area = parse_range(xs.range((r, c)).merge_area.address)
-            if (area.min_row, area.min_col) != (area.max_row, area.max_col):
-                found.append(area)
+        if self._merge_cells(xs, box) is False:
             return
         rows = box.max_row - box.min_row
         cols = box.max_col - box.min_col
@@ -592,35 +745,41 @@ class LiveBook:
     # notes -----------------------------------------------------------------------------------
 
     def _read_notes(self, xs: xw.Sheet, sheet: Sheet, info: SheetInfo) -> None:
+        found: list[tuple[RC, Any]] = []
         api = _payload(xs)
         if api is not None:
             # The remote engine: the payload lists the cells with a note, not their text.
             for entry in api.get("notes") or []:
                 try:
-                    rc = parse_address(str(entry["address"]).replace("$", ""))
+                    found.append((parse_address(str(entry["address"]).replace("$", "")), None))
                 except (KeyError, ValueError):
                     continue
-                info.notes[rc] = None
-            if info.notes:
-                self.caps.note_texts = False
-            return
-        try:
-            self.calls["read.notes"] += 1
-            notes = list(xs.notes)
-        except NotImplementedError:
-            self.caps.note_texts = False
-            return
-        for note in notes:
-            self.calls["read.notes"] += 2
+        else:
             try:
-                rc = parse_address(note.location.address.replace("$", ""))
-            except (NotImplementedError, ValueError):
-                continue
-            try:
-                text: str | None = _note_text(note.text)
+                self.calls["read.notes"] += 1
+                notes = list(xs.notes)
             except NotImplementedError:
                 self.caps.note_texts = False
-                text = None
+                return
+            for note in notes:
+                try:
+                    self.calls["read.notes"] += 1
+                    found.append((parse_address(note.location.address.replace("$", "")), note))
+                except (NotImplementedError, ValueError):
+                    continue
+        for rc, note in found:
+            text: str | None = None
+            if self.caps.note_texts:
+                try:
+                    if note is None:
+                        self.calls["read.notes"] += 1
+                        note = xs.range(rc).note
+                    if note is not None:
+                        self.calls["read.notes"] += 1
+                        text = _note_text(note.text)
+                except NotImplementedError:
+                    self.caps.note_texts = False
+                    log.info("engine %s reads no note texts", self.engine)
             info.notes[rc] = text
             if text is not None:
                 sheet.notes[rc] = text
@@ -898,6 +1057,15 @@ class LiveBook:
         except Exception:
             log.debug("screen_updating not settable", exc_info=True)
 
+    @contextlib.contextmanager
+    def screen_frozen(self) -> Iterator[None]:
+        """Excel does not redraw while the block writes (one redraw at the end)."""
+        self.screen_updating(False)
+        try:
+            yield
+        finally:
+            self.screen_updating(True)
+
 
 def _payload(xs: xw.Sheet) -> dict[str, Any] | None:
     """The remote engine's sheet payload (a dict), or None for a desktop engine."""
@@ -927,7 +1095,6 @@ __all__ = [
     "SheetInfo",
     "State",
     "cell_value",
-    "column_letter",
     "compact_addresses",
     "hex_fill",
     "parse_range",

@@ -8,8 +8,9 @@ without building anything.
   project's ANSI code page, where Chinese has no bytes. String literals with
   non-ASCII characters become ``ChrW()`` concatenations, which give the same
   string whatever the code page and the user's system locale.
-- :func:`patch_xlwings_module` sets ``PROJECT_NAME`` and keeps only the ``PtrSafe``
-  declarations of xlwings' module (the add-in needs VBA7: Office 2010 or later).
+- :func:`patch_xlwings_module` sets ``PROJECT_NAME``, keeps only the ``PtrSafe``
+  declarations of xlwings' module (the add-in needs VBA7: Office 2010 or later) and
+  makes its settings come from the add-in, never from the workbook being checked.
 - :func:`udf_module` writes the module xlwings' ``ImportUDFs`` would write for
   ``budgetlint.udfs`` (``xlwings.udfs.generate_vba_wrapper``), from our own metadata
   (:data:`budgetlint.udfs.FUNCTIONS`, :data:`~budgetlint.udfs.XL_ARGS`,
@@ -70,7 +71,9 @@ def _literal(text: str) -> str:
             parts.append(f"ChrW({int.from_bytes(units[i : i + 2], 'little')})")
     if run:
         parts.append('"' + run.replace('"', '""') + '"')
-    return "(" + " & ".join(parts) + ")"
+    # No parentheses around it: ``MsgBox (a) & b`` reads as a call with parentheses
+    # to some parsers, and ``&`` binds tighter than every operator a string meets.
+    return " & ".join(parts)
 
 
 def _ascii_line(line: str, number: int) -> str:
@@ -128,12 +131,52 @@ def to_ascii(source: str) -> str:
     for n, line in enumerate(crlf(source).split("\r\n")[:-1], start=1):
         converted = _ascii_line(line, n)
         if len(converted) > MAX_LINE:
-            raise VBAError(f"line {n} is {len(converted)} characters long once converted (max {MAX_LINE})")
+            raise VBAError(
+                f"line {n} is {len(converted)} characters long once converted (max {MAX_LINE})"
+            )
         out.append(converted)
     return "".join(line + "\r\n" for line in out)
 
 
 # --------------------------------------------------------------------------- xlwings' module
+
+#: ``GetConfig``'s first layer: a conf sheet in the *active* workbook overrides everything.
+_ACTIVE_SHEET_LAYER = (
+    "            'Workbook Sheet Config\r\n"
+    '            If SheetExists(ActiveWorkbook, PROJECT_NAME & ".conf") = True Then\r\n'
+    "                If GetConfigFromSheet(ActiveWorkbook).Exists(configKey) = True Then\r\n"
+    "                    GetConfig = GetConfigFromSheet(ActiveWorkbook).Item(configKey)\r\n"
+    "                    GetConfig = ExpandEnvironmentStrings(GetConfig)\r\n"
+    "                    Exit Function\r\n"
+    "                End If\r\n"
+    "            End If\r\n"
+)
+#: ``GetConfig``'s second layer: a ``<project>.conf`` file beside the active workbook.
+_DIRECTORY_LAYER = (
+    "    ' Directory Config\r\n"
+    '    If source = "" Or source = "directory" Then\r\n'
+    '        #If App = "Microsoft Excel" Then\r\n'
+    "            If GetFullName(ActiveWorkbook) <> \"\" Then ' Empty if local dir can't be figured out (e.g. SharePoint)\r\n"
+    "        #Else\r\n"
+    '            If InStr(GetDirectoryPath(), "://") = 0 Then \' Other Office apps: skip for synced SharePoint/OneDrive files\r\n'
+    "        #End If\r\n"
+    "            If FileExists(GetDirectoryConfigFilePath()) = True Then\r\n"
+    "                If GetConfigFromFile(GetDirectoryConfigFilePath(), configKey, configValue) Then\r\n"
+    "                    GetConfig = configValue\r\n"
+    "                    GetConfig = ExpandEnvironmentStrings(GetConfig)\r\n"
+    "                    Exit Function\r\n"
+    "                End If\r\n"
+    "            End If\r\n"
+    "        End If\r\n"
+    "    End If\r\n"
+)
+_NOT_FROM_THE_WORKBOOK = (
+    "            ' budgetlint: never the conf sheet of the workbook being checked, which could\r\n"
+    "            ' name another program as the interpreter; the add-in's own sheet follows\r\n"
+)
+_NOT_FROM_ITS_FOLDER = (
+    "    ' budgetlint: never a conf file from the folder of the workbook being checked\r\n"
+)
 
 
 def patch_xlwings_module(source: str, project_name: str) -> str:
@@ -142,12 +185,24 @@ def patch_xlwings_module(source: str, project_name: str) -> str:
     - ``PROJECT_NAME`` is ``project_name``: the conf sheet xlwings reads is then
       ``<project_name>.conf`` and the user config ``%USERPROFILE%\\.<project_name>\\``;
     - the declarations for VBA6 (without ``PtrSafe``, under ``#If VBA7 Then … #Else``)
-      go: the VBA7 ones stay, unconditionally.
+      go: the VBA7 ones stay, unconditionally;
+    - ``GetConfig`` no longer reads a ``<project_name>.conf`` sheet of the active
+      workbook nor a ``<project_name>.conf`` file in its folder: the workbooks the
+      add-in checks come from other people, and either would let one of them choose
+      the program the buttons run (``Interpreter_Win``).  The add-in's own conf sheet,
+      then the user's own config file, then the defaults remain.
 
     Raises :class:`VBAError` when the template does not hold exactly what is patched
     (another xlwings release: check the patch before pinning it).
     """
     text = crlf(source)
+    for block, replacement, what in (
+        (_ACTIVE_SHEET_LAYER, _NOT_FROM_THE_WORKBOOK, "the active workbook's conf sheet"),
+        (_DIRECTORY_LAYER, _NOT_FROM_ITS_FOLDER, "the directory config"),
+    ):
+        if text.count(block) != 1:
+            raise VBAError(f"xlwings' module: GetConfig does not read {what} as expected")
+        text = text.replace(block, replacement)
     const = re.compile(r'^(Public Const PROJECT_NAME As String = )"[^"]*"\r$', re.MULTILINE)
     text, n = const.subn(lambda m: f'{m.group(1)}"{project_name}"\r', text)
     if n != 1:
@@ -158,11 +213,15 @@ def patch_xlwings_module(source: str, project_name: str) -> str:
         middle = lines.index("#Else", start)
         end = lines.index("#End If", middle)
     except ValueError:
-        raise VBAError("xlwings' module: no #If VBA7 Then / #Else / #End If block at column 0") from None
+        raise VBAError(
+            "xlwings' module: no #If VBA7 Then / #Else / #End If block at column 0"
+        ) from None
     vba7 = [line.removeprefix("    ") for line in lines[start + 1 : middle]]
     if not any("Declare PtrSafe" in line for line in vba7):
         raise VBAError("xlwings' module: the VBA7 branch has no PtrSafe declaration")
-    note = "' budgetlint: the VBA7 (PtrSafe) declarations only; the add-in needs Office 2010 or later"
+    note = (
+        "' budgetlint: the VBA7 (PtrSafe) declarations only; the add-in needs Office 2010 or later"
+    )
     lines[start : end + 1] = [note, *vba7]
     return "\r\n".join(lines)
 
@@ -222,7 +281,7 @@ def _describe(name: str, doc: str, arg_docs: list[str], category: str) -> list[s
     for i, arg_doc in enumerate(arg_docs):
         lines += _assign(f"a({i})", arg_doc[:MAX_DESCRIPTION])
     call = (
-        f"    Application.MacroOptions Macro:=\"'\" & ThisWorkbook.Name & \"'!{name}\", "
+        f'    Application.MacroOptions Macro:="\'" & ThisWorkbook.Name & "\'!{name}", '
         f'Description:=d, Category:="{category}"'
     )
     if arg_docs:
@@ -270,6 +329,9 @@ def udf_module(
     ]
     for name, fn in items:
         params = inspect.signature(fn).parameters
-        docs = [arg_docs.get(name, {}).get(p, f"Positional argument {i + 1}") for i, p in enumerate(params)]
+        docs = [
+            arg_docs.get(name, {}).get(p, f"Positional argument {i + 1}")
+            for i, p in enumerate(params)
+        ]
         lines += _describe(name, describe(fn), docs, category)
     return crlf("\n".join(lines))
