@@ -34,14 +34,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from budgetlint import __version__
-from budgetlint.families import family_name
-from budgetlint.findings import Finding, Severity
-from budgetlint.results import BatchResult, FileResult
-from budgetlint.settings import Settings, SettingsError, codes_text, known_codes, unknown_codes
 
+# Everything else is imported where a command needs it: `budgetlint --version` and
+# `--help` start in the time of the interpreter and argparse.
 if TYPE_CHECKING:
     from budgetlint.batch import Job, Outcome
+    from budgetlint.findings import Finding
+    from budgetlint.results import BatchResult, FileResult
     from budgetlint.rules import Rule
+    from budgetlint.settings import Settings
 
 log = logging.getLogger("budgetlint")
 
@@ -214,7 +215,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = _parser().parse_args(argv)  # --version and --help end here, before any import
+
+    from budgetlint.settings import SettingsError
+
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
@@ -286,6 +290,8 @@ def _utf8_stdout() -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from budgetlint.settings import Settings, codes_text, known_codes, unknown_codes
+
     if args.annotate and args.in_place:
         print("budgetlint: --annotate 与 --in-place 不能同时使用", file=sys.stderr)
         return EXIT_USAGE
@@ -326,6 +332,7 @@ def _run_check(args: argparse.Namespace, settings: Settings) -> int:
     from budgetlint.outfile import ensure_folder, reason
     from budgetlint.progress import Progress, summary_table
     from budgetlint.report import needs_forms
+    from budgetlint.results import BatchResult
 
     started = time.monotonic()
     problems: list[str] = []  # outputs not written, printed after the findings
@@ -467,6 +474,8 @@ def _outcomes(
 
 
 def _exit_for(batch: BatchResult, fail_on: str) -> int:
+    from budgetlint.findings import Severity
+
     if fail_on == "never":
         return EXIT_OK
     level = Severity(fail_on).rank
@@ -483,6 +492,8 @@ def _print_text(batch: BatchResult, out: TextIO, *, quiet: bool = False) -> None
 
 
 def _print_summary_line(batch: BatchResult, out: TextIO) -> None:
+    from budgetlint.findings import Severity
+
     c = batch.counts()
     explained = sum(len(fr.explained) for fr in batch.files)
     sheets = sum(1 for fr in batch.files for s in fr.sheets if s.status == "form")
@@ -502,6 +513,9 @@ def _print_summary_line(batch: BatchResult, out: TextIO) -> None:
 
 
 def _print_file(fr: FileResult, out: TextIO) -> None:
+    from budgetlint.families import family_name
+    from budgetlint.findings import Severity
+
     print(fr.path, file=out)
     if fr.error:
         print(f"  无法读取：{fr.error}", file=out)
@@ -584,6 +598,7 @@ def _rules(args: argparse.Namespace) -> int:
     from budgetlint.results import INTERNAL_CODES
     from budgetlint.rules import REGISTRY, all_rules
     from budgetlint.rules.docs import render_page
+    from budgetlint.settings import codes_text, known_codes
 
     if args.codes:
         unknown = [c for c in args.codes if c not in REGISTRY and c not in INTERNAL_CODES]
@@ -622,6 +637,7 @@ def _rules(args: argparse.Namespace) -> int:
 
 def _internal_rule(code: str) -> Rule:
     """An X code as a Rule, for its documentation page (it never runs)."""
+    from budgetlint.findings import Severity
     from budgetlint.results import INTERNAL_CODES
     from budgetlint.rules import Rule
 
@@ -694,6 +710,7 @@ def _recompute(args: argparse.Namespace) -> int:
     from budgetlint.grid import address
     from budgetlint.hosts import ReadError
     from budgetlint.recompute import RecomputeError, default_output, recompute_file, summary_lines
+    from budgetlint.settings import Settings
 
     chosen = [
         opt
@@ -757,7 +774,6 @@ def _recompute(args: argparse.Namespace) -> int:
         cells = "、".join(f"{s}!{address(r, c)}" for s, r, c in stats.missing[:10])
         print(f"budgetlint: 工作表中找不到这些公式单元格，未写入：{cells}", file=sys.stderr)
     return EXIT_NOT_RECOMPUTED if recalc.problems or recalc.blocked else EXIT_OK
-
 
 
 # --- templates ----------------------------------------------------------------------------
