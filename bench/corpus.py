@@ -37,6 +37,13 @@ EXAMPLES = ROOT / "examples"
 REALFORMS = ROOT / "tests" / "realforms"
 MAX_SHEETS_PER_WORKBOOK = 40
 _MERGED = object()  # marks a cell under a merged range (not its first) in a recipe
+
+
+@dataclass(frozen=True)
+class _Text:
+    """A text that starts with ``=`` (``=3 项``, typed with a quote prefix): not a formula."""
+
+    text: str
 _BAD_TITLE_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
 
@@ -142,7 +149,10 @@ def load_pool() -> Pool:
                     if merged:
                         r.cells.append((row, col, _MERGED, style))
                     elif cell.value is not None or style >= 0:
-                        r.cells.append((row, col, cell.value, style))
+                        value = cell.value
+                        if isinstance(value, str) and value.startswith("=") and cell.data_type != "f":
+                            value = _Text(value)  # openpyxl would write it back as a formula
+                        r.cells.append((row, col, value, style))
                 r.merged = [str(m) for m in ws.merged_cells.ranges]
                 r.widths = {
                     k: d.width for k, d in ws.column_dimensions.items() if d.customWidth and d.width
@@ -186,7 +196,11 @@ def _write_workbook(pool: Pool, recipes: list[SheetRecipe], path: Path) -> dict[
                 cell = ws._cells[row, col] = MergedCell(ws, row, col)
             else:
                 cell = ws.cell(row, col)
-                if value is not None:
+                if isinstance(value, _Text):
+                    cell.value = value.text
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
+                elif value is not None:
                     cell.value = value
             if style < 0:
                 continue

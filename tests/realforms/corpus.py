@@ -123,6 +123,11 @@ def write_workbook(form: RealForm, path: Path) -> Path:
     wrap = Alignment(wrap_text=True, vertical="center")
     for (r, c), v in sorted(form.sheet.cells.items()):
         cell = ws.cell(r, c, v)
+        if isinstance(v, str) and v.startswith("="):
+            # a printed text such as "=100%" (a target), typed with a quote prefix:
+            # openpyxl would write it as a formula
+            cell.data_type = "s"
+            cell.quotePrefix = True
         fmt = form.sheet.formats.get((r, c))
         if fmt:
             cell.number_format = fmt

@@ -47,16 +47,17 @@ def _r_attr(start_tag: str) -> str | None:
     return None if m is None else (m.group(1) if m.group(1) is not None else m.group(2))
 
 
+_MERGE_REF = re.compile(r"""<(?:[\w.\-]+:)?mergeCell\b[^>]*?\sref\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
 def merged_ranges(xml: str) -> list[tuple[int, int, int, int]]:
     """(min_row, min_col, max_row, max_col) of every merged range."""
-    top = X.root(xml)
-    mc = X.child(xml, top, "mergeCells")
+    mc = X.child(xml, X.root(xml), "mergeCells")
     out: list[tuple[int, int, int, int]] = []
-    if mc is None:
+    if mc is None or mc.self_closing:
         return out
-    for e in X.children(xml, mc, "mergeCell"):
-        ref = e.attrs(xml).get("ref", "")
-        a, _, b = ref.partition(":")
+    for m in _MERGE_REF.finditer(xml, mc.tag_end, mc.inner_end):
+        a, _, b = (m.group(1) if m.group(1) is not None else m.group(2)).partition(":")
         try:
             r1, c1 = parse_address(a)
             r2, c2 = parse_address(b or a)
