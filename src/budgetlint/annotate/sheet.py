@@ -126,7 +126,7 @@ def mark_cells(
 
     edits: list[tuple[int, int, str]] = []
     changes: list[dict[str, Any]] = []
-    rows = X.children(xml, sd, "row")
+    rows = X.flat_children(xml, sd, "row")
     row_nums: list[int] = []
     prev = 0
     for row in rows:
@@ -161,7 +161,7 @@ def mark_cells(
         row_base: int | None = None
         if ra.get("customFormat") in ("1", "true") and ra.get("s"):
             row_base = int(ra["s"])
-        cells = X.children(xml, row, "c")
+        cells = X.flat_children(xml, row, "c")
         cell_at: dict[int, X.Elem] = {}
         prev_c = 0
         for cell in cells:
@@ -214,12 +214,12 @@ def restore_cells(xml: str, changes: list[dict[str, Any]]) -> tuple[str, int]:
     edits: list[tuple[int, int, str]] = []
     restored = 0
     prev = 0
-    for row in X.children(xml, sd, "row"):
+    for row in X.flat_children(xml, sd, "row"):
         prev = _index(_r_attr(row.start_tag(xml)), prev)
         cols = {c for (r, c) in wanted if r == prev}
         if not cols:
             continue
-        cells = X.children(xml, row, "c")
+        cells = X.flat_children(xml, row, "c")
         prev_c = 0
         removed = 0
         for cell in cells:
