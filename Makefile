@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint sysdeps examples bench fuzz clean
+.PHONY: run test test-pyodide nodedeps lint sysdeps examples bench fuzz clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,12 +26,28 @@ sysdeps:
 	    libreoffice-calc-nogui poppler-utils fonts-noto-cjk >/dev/null; \
 	fi
 
+# Node.js for the Pyodide test (tests/test_pyodide.py), from Debian when `node` is missing.
+nodedeps:
+	@if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then \
+	  echo "installing nodejs and npm (Debian packages) for the Pyodide test"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
+	    nodejs npm >/dev/null; \
+	fi
+
 run: $(STAMP)
 	$(BIN)/budgetlint check examples --fail-on never
 
-test: $(STAMP) sysdeps
+# The whole suite includes tests/test_pyodide.py (the core under Pyodide in Node, about
+# 15 s; the first run installs the pinned pyodide npm package into build/pyodide/).
+test: $(STAMP) sysdeps nodedeps
 	$(BIN)/ruff check src tests bench docs
 	$(BIN)/python -m pytest -q
+
+# The core under Pyodide alone: wheel built, installed offline, findings equal CPython's.
+test-pyodide: $(STAMP) nodedeps
+	$(BIN)/python -m pytest -q -s tests/test_pyodide.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench docs

@@ -194,6 +194,15 @@ class ClearSummary:
     missing_sheets: list[str] = field(default_factory=list)
     calls: Counter[str] = field(default_factory=Counter)
 
+    def message(self) -> str:
+        """What the person is told; "" when everything was restored."""
+        if not self.found:
+            return "此工作簿中没有 budgetlint 的复核标注，无需清除。"
+        if self.missing_sheets:
+            names = "、".join(self.missing_sheets)
+            return f"已清除复核标注。工作表“{names}”已不存在（改名或删除），其中的标注未能恢复。"
+        return ""
+
 
 # --- settings --------------------------------------------------------------------------------
 
@@ -756,16 +765,7 @@ def recompute() -> None:
 def clear() -> None:
     """Ribbon 清除标注: restore what the last check changed."""
 
-    def run(book: xw.Book) -> str:
-        done = clear_book(book)
-        if not done.found:
-            return "此工作簿中没有 budgetlint 的复核标注，无需清除。"
-        if done.missing_sheets:
-            names = "、".join(done.missing_sheets)
-            return f"已清除复核标注。工作表“{names}”已不存在（改名或删除），其中的标注未能恢复。"
-        return ""
-
-    _entry("清除标注", run)
+    _entry("清除标注", lambda book: clear_book(book).message())
 
 
 def export_report() -> None:

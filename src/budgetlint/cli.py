@@ -59,6 +59,17 @@ class _Formatter(argparse.HelpFormatter):
         super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
 
 
+def _subcommand(
+    target: Any, name: str, help_text: str, description: str
+) -> argparse.ArgumentParser:
+    """A subcommand's parser with the CLI's formatter and Chinese help option."""
+    p: argparse.ArgumentParser = target.add_parser(
+        name, help=help_text, description=description, add_help=False, formatter_class=_Formatter
+    )
+    _help(p)
+    return p
+
+
 def _help(p: argparse.ArgumentParser) -> None:
     """Chinese -h/--help and group titles (the parser is made with add_help=False)."""
     p._positionals.title = "位置参数"
@@ -211,6 +222,7 @@ def _parser() -> argparse.ArgumentParser:
     _recompute_parser(sub)
     _templates_parser(sub)
     _addin_parser(sub)
+    _lite_parser(sub)
     return p
 
 
@@ -240,6 +252,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _templates(args)
         if args.command == "addin":
             return _addin(args)
+        if args.command == "lite":
+            return _lite(args)
     except SettingsError as e:
         print(f"budgetlint: 配置错误：{e}", file=sys.stderr)
         return EXIT_USAGE
@@ -826,11 +840,26 @@ def _templates(args: argparse.Namespace) -> int:
 def _addin_parser(sub: Any) -> None:
     from budgetlint.xlam.command import add_parser
 
-    add_parser(sub, _Formatter, _help)
+    add_parser(sub, _subcommand)
 
 
 def _addin(args: argparse.Namespace) -> int:
     from budgetlint.xlam.command import run
+
+    return run(args)
+
+
+# --- lite ---------------------------------------------------------------------------------
+
+
+def _lite_parser(sub: Any) -> None:
+    from budgetlint.lite.command import add_parser
+
+    add_parser(sub, _subcommand)
+
+
+def _lite(args: argparse.Namespace) -> int:
+    from budgetlint.lite.command import run
 
     return run(args)
 

@@ -14,24 +14,16 @@ from typing import Any
 
 EXIT_OK, EXIT_FAILED = 0, 2
 
+#: The CLI's maker of a subcommand's parser: (subparsers, name, help, description).
+SubParser = Callable[[Any, str, str, str], argparse.ArgumentParser]
 
-def add_parser(
-    sub: Any,
-    formatter_class: type[argparse.HelpFormatter],
-    add_help: Callable[[argparse.ArgumentParser], None],
-) -> None:
-    """Add ``addin`` to ``sub`` (the CLI's subparsers), with Chinese help."""
 
-    def parser(target: Any, name: str, help_text: str, description: str) -> argparse.ArgumentParser:
-        p: argparse.ArgumentParser = target.add_parser(
-            name,
-            help=help_text,
-            description=description,
-            add_help=False,
-            formatter_class=formatter_class,
-        )
-        add_help(p)
-        return p
+def add_parser(sub: Any, parser: SubParser) -> None:
+    """Add ``addin`` to ``sub`` (the CLI's subparsers) through ``parser``, with Chinese help.
+
+    ``parser(subparsers, name, help, description)`` is the CLI's own maker of a
+    subcommand's parser (its formatter and Chinese help option).
+    """
 
     a = parser(
         sub,
