@@ -22,8 +22,6 @@ written) and the closing summary table (unless ``--quiet``).
 from __future__ import annotations
 
 import argparse
-import json
-import logging
 import os
 import signal
 import sys
@@ -44,7 +42,6 @@ if TYPE_CHECKING:
     from budgetlint.rules import Rule
     from budgetlint.settings import Settings
 
-log = logging.getLogger("budgetlint")
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 #: ``clear``: annotations remain that cannot be undone (the record was lost by a re-save).
@@ -229,6 +226,8 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)  # --version and --help end here, before any import
 
+    import logging
+
     from budgetlint.settings import SettingsError
 
     logging.basicConfig(
@@ -392,6 +391,8 @@ def _run_check(args: argparse.Namespace, settings: Settings) -> int:
         progress.close()
 
     if args.format == "json":
+        import json
+
         from budgetlint.report.json_report import batch_dict
 
         print(json.dumps(batch_dict(batch), ensure_ascii=False, indent=2))
@@ -399,8 +400,11 @@ def _run_check(args: argparse.Namespace, settings: Settings) -> int:
         _print_summary_line(batch, sys.stdout)
     sys.stdout.flush()
     if args.report:
+        import logging
+
         from budgetlint.report import write_report
 
+        log = logging.getLogger("budgetlint")
         try:
             out_path = write_report(args.report, batch)
             log.info("report written to %s", out_path)
@@ -627,6 +631,8 @@ def _rules(args: argparse.Namespace) -> int:
     else:
         rules = all_rules()
     if args.format == "json":
+        import json
+
         print(
             json.dumps(
                 [
