@@ -419,6 +419,12 @@ def _ods(path: Path, rows: list[list[object]]) -> Path:
     def cell(v: object) -> str:
         if v is None:
             return "<table:table-cell/>"
+        if isinstance(v, str) and v.startswith("#"):  # a failed formula, as LibreOffice saves it
+            return (
+                '<table:table-cell table:formula="of:=[.F5]/[.E5]" office:value-type="string" '
+                f'office:string-value="" calcext:value-type="error"><text:p>{v}</text:p>'
+                "</table:table-cell>"
+            )
         if isinstance(v, (int, float)):
             return f'<table:table-cell office:value-type="float" office:value="{v}"><text:p>{v}</text:p></table:table-cell>'
         return f'<table:table-cell office:value-type="string"><text:p>{escape(str(v))}</text:p></table:table-cell>'
@@ -430,7 +436,9 @@ def _ods(path: Path, rows: list[list[object]]) -> Path:
         '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
         'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
         'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+        'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0" '
+        'office:version="1.2">'
         f'<office:body><office:spreadsheet><table:table table:name="自评表">{body}</table:table>'
         "</office:spreadsheet></office:body></office:document-content>"
     )
@@ -479,6 +487,19 @@ def test_a_folder_reads_ods_and_ignores_other_types(tmp_path: Path) -> None:
     assert fr.error is None and [s.status for s in fr.sheets] == ["form"]
     assert ("S101", "G5") in {(f.code, f.cell) for f in fr.findings}
     assert read_workbook(ods).sheets[0].cells[(5, 4)] == 987000  # a whole float reads as int
+
+
+def test_an_error_value_in_an_ods_is_a_finding_at_its_cell(tmp_path: Path) -> None:
+    # calamine reads an .ods error cell as empty; the streaming look at content.xml
+    # gives it its printed error, as a cached error of an .xlsx reads
+    rows = _s101_rows()
+    rows[4][6] = "#DIV/0!"  # G5, 执行率
+    ods = _ods(tmp_path / "出错.ods", rows)
+    assert read_workbook(ods).sheets[0].cells[(5, 7)] == "#DIV/0!"
+    fr = check_file(ods)
+    assert fr.error is None
+    found = {(f.code, f.cell) for f in fr.findings}
+    assert ("S404", "G5") in found, found
 
 
 def test_an_ods_cell_far_away_is_refused_before_calamine_reads_it(tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from budgetlint.grid import Grid, MergedRange, Sheet, address
+from budgetlint.grid import EXCEL_ERRORS, Grid, MergedRange, Sheet, address
 from budgetlint.hosts import OOXML_SUFFIXES, SUFFIXES, Limits, ReadError
 from budgetlint.hosts import xlsxscan as X
 
@@ -68,7 +68,7 @@ def read(path: str | Path, limits: Limits | None = None) -> Grid:
     else:  # .xlsb, .ods: zip packages; check their directory before calamine reads them
         if not head.startswith(b"PK"):
             raise ReadError(f"{p}: 不是 {suffix} 工作簿（不是压缩包），文件已损坏或类型不符")
-        _check_zip(p, lim, kind=suffix)
+        return _read_plain(p, lim, _check_zip(p, lim, kind=suffix))
     return _read_plain(p, lim)
 
 
@@ -242,12 +242,15 @@ def _normal(v: Any) -> Any:
 # --- .xls / .xlsb / .ods -------------------------------------------------------------------
 
 
-def _check_zip(p: Path, lim: Limits, *, kind: str) -> None:
+def _check_zip(p: Path, lim: Limits, *, kind: str) -> dict[str, dict[tuple[int, int], str]]:
     """The zip's declared sizes, and each sheet's range (calamine allocates its rectangle).
 
     .xlsb: the range each sheet declares (BrtWsDim).  .ods: the cells with a value, from
-    a quick streaming look at content.xml (calamine reads it after us).
+    a quick streaming look at content.xml (calamine reads it after us), which also
+    returns the cells holding an error value (calamine reads them as empty): table ->
+    cell -> the error as printed (``#DIV/0!``).
     """
+    errors: dict[str, dict[tuple[int, int], str]] = {}
     import zipfile
 
     try:
@@ -257,7 +260,7 @@ def _check_zip(p: Path, lim: Limits, *, kind: str) -> None:
             if kind == ".xlsb":
                 ranges = [(name, _xlsb_dimension(zf, part)) for name, part in _xlsb_sheets(zf)]
             else:
-                ranges = _ods_ranges(zf, lim)
+                ranges = _ods_ranges(zf, lim, errors)
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error) as e:
         raise ReadError(f"{p}: 工作簿文件已损坏或不完整（{e}）") from None
     for name, dims in ranges:
@@ -269,14 +272,22 @@ def _check_zip(p: Path, lim: Limits, *, kind: str) -> None:
                 f"{p}: 工作表“{name}”的单元格范围 {address(r0, c0)}:{address(r1, c1)} 过大，"
                 f"{kind} 工作表只能整块读取，请删除范围外多余的单元格或另存为 .xlsx 后再检查"
             )
+    return errors
 
 
 _ODS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 _ODS_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+_ODS_CALCEXT = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
 
 
-def _ods_ranges(zf: Any, lim: Limits) -> list[tuple[str, tuple[int, int, int, int] | None]]:
-    """(name, range of the cells with a value) of each table of an .ods, streamed."""
+def _ods_ranges(
+    zf: Any, lim: Limits, errors: dict[str, dict[tuple[int, int], str]] | None = None
+) -> list[tuple[str, tuple[int, int, int, int] | None]]:
+    """(name, range of the cells with a value) of each table of an .ods, streamed.
+
+    Cells whose value type is an error (``calcext:value-type="error"``, what LibreOffice
+    writes for a formula that failed) go into ``errors`` with their printed text.
+    """
     from xml.parsers import expat
 
     info = next((i for i in zf.infolist() if i.filename == "content.xml"), None)
@@ -290,17 +301,22 @@ def _ods_ranges(zf: Any, lim: Limits) -> list[tuple[str, tuple[int, int, int, in
     a_name = f"{_ODS_TABLE} name"
     a_rows, a_cols = f"{_ODS_TABLE} number-rows-repeated", f"{_ODS_TABLE} number-columns-repeated"
     a_type, a_formula = f"{_ODS_OFFICE} value-type", f"{_ODS_TABLE} formula"
+    a_calc = f"{_ODS_CALCEXT} value-type"
+    error_at: tuple[int, int] | None = None  # the error cell whose text is being read
+    error_text: list[str] = []
 
     def count(v: str | None) -> int:
         return int(v) if v and v.isdigit() else 1
 
     def start(name: str, attrs: dict[str, str]) -> None:
-        nonlocal table, row, col, rows_rep, box
+        nonlocal table, row, col, rows_rep, box, error_at
         if name == t_row:
             rows_rep = count(attrs.get(a_rows))
             col = 0
         elif name in t_cells:
             n = count(attrs.get(a_cols))
+            if errors is not None and attrs.get(a_calc) == "error":
+                error_at, error_text[:] = (row + 1, col + 1), []
             if a_type in attrs or a_formula in attrs:
                 r0, r1, c0, c1 = row + 1, row + rows_rep, col + 1, col + n
                 if box is None:
@@ -311,9 +327,18 @@ def _ods_ranges(zf: Any, lim: Limits) -> list[tuple[str, tuple[int, int, int, in
         elif name == t_table:
             table, row, box = attrs.get(a_name, ""), 0, None
 
+    def text(data: str) -> None:
+        if error_at is not None:
+            error_text.append(data)
+
     def end(name: str) -> None:
-        nonlocal row
-        if name == t_row:
+        nonlocal row, error_at
+        if name in t_cells and error_at is not None:
+            shown = "".join(error_text).strip()
+            if errors is not None and shown in EXCEL_ERRORS:
+                errors.setdefault(table, {})[error_at] = shown
+            error_at = None
+        elif name == t_row:
             row += rows_rep
         elif name == t_table:
             out.append((table, tuple(box) if box else None))  # type: ignore[arg-type]
@@ -321,6 +346,7 @@ def _ods_ranges(zf: Any, lim: Limits) -> list[tuple[str, tuple[int, int, int, in
     parser = expat.ParserCreate(namespace_separator=" ")
     parser.StartElementHandler = start
     parser.EndElementHandler = end
+    parser.CharacterDataHandler = text
     try:
         with zf.open(info) as fh:
             while chunk := fh.read(1 << 16):
@@ -404,7 +430,10 @@ def _xlsb_dimension(zf: Any, part: str) -> tuple[int, int, int, int] | None:
     return None
 
 
-def _read_plain(p: Path, lim: Limits) -> Grid:
+def _read_plain(
+    p: Path, lim: Limits, errors: dict[str, dict[tuple[int, int], str]] | None = None
+) -> Grid:
+    """.xls, .xlsb, .ods through calamine; ``errors``: error cells it reads as empty."""
     import python_calamine as pc
 
     book = _open_calamine(p)
@@ -438,6 +467,7 @@ def _read_plain(p: Path, lim: Limits) -> Grid:
                             "（设置项 max_cells_per_sheet），未读取"
                         )
                     sheet.cells[(r0 + i, c0 + j)] = v
+            sheet.cells.update((errors or {}).get(name, {}))  # as a cached error reads
             merged = sh.merged_cell_ranges or []
             sheet.merged = [MergedRange(a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1) for a, b in merged]
             for mr in sheet.merged:
