@@ -37,11 +37,28 @@ def _distributed() -> Any:
     )
 
 
+def _local_cluster(**options: Any) -> Any:
+    """A LocalCluster; its start is tried again when Dask's own IO loop did not come up.
+
+    Dask waits 10 s for the thread that runs its event loop and then fails with a bare
+    AssertionError (distributed/utils.py, LoopRunner); on a loaded machine (a CI run)
+    that happens now and then, before any code of ours runs.
+    """
+    distributed = _distributed()
+    for attempt in range(3):
+        try:
+            return distributed.LocalCluster(**options)
+        except AssertionError:
+            if attempt == 2:
+                raise
+            time.sleep(2)
+    raise AssertionError("unreachable")
+
+
 @pytest.fixture(scope="module")
 def scheduler() -> Iterator[str]:
     """The address of a local cluster: two single-threaded worker processes, loopback only."""
-    distributed = _distributed()
-    with distributed.LocalCluster(
+    with _local_cluster(
         n_workers=2,
         threads_per_worker=1,
         processes=True,
@@ -144,8 +161,7 @@ def test_no_scheduler_is_a_cluster_error() -> None:
 
 
 def test_a_scheduler_without_workers_is_a_cluster_error() -> None:
-    distributed = _distributed()
-    with distributed.LocalCluster(
+    with _local_cluster(
         n_workers=0, processes=True, dashboard_address=None, host="127.0.0.1"
     ) as cluster:
         with pytest.raises(ClusterError, match="没有可用的工作节点"):
@@ -196,8 +212,7 @@ def test_without_dask_the_module_imports_and_says_what_to_install() -> None:
 
 
 def test_a_lost_scheduler_reports_the_rest_unchecked_and_ends() -> None:
-    distributed = _distributed()
-    cluster = distributed.LocalCluster(
+    cluster = _local_cluster(
         n_workers=1,
         threads_per_worker=1,
         processes=False,
@@ -226,10 +241,9 @@ def test_when_every_worker_leaves_the_rest_is_reported_unchecked(
 ) -> None:
     import budgetlint.distributed as bd
 
-    distributed = _distributed()
     monkeypatch.setattr(bd, "_NO_WORKER_GRACE", 1.0)
     paths = EXAMPLES[1:] * 3
-    with distributed.LocalCluster(
+    with _local_cluster(
         n_workers=1,
         threads_per_worker=1,
         processes=False,
