@@ -83,6 +83,18 @@ class Field(Generic[T]):
 
 
 # Kinds of fund rows, across families.
+#: The columns of form S's indicator block in the canonical layout (FORMS.md), in order.
+INDICATOR_COLUMNS = (
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "年度指标值",
+    "实际完成值",
+    "分值",
+    "得分",
+    "偏差原因分析及改进措施",
+)
+
 FUND_TOTAL = "total"  # 年度资金总额 / 总额
 FUND_FISCAL = "fiscal"  # 其中：当年财政拨款 / 本年财政拨款 / 财政资金
 FUND_CARRYOVER = "carryover"  # 上年结转资金

@@ -49,6 +49,7 @@ from typing import TYPE_CHECKING, Any
 
 from budgetlint import scoring
 from budgetlint.grid import EXCEL_ERRORS, Grid, MergedRange, Sheet, parse_address
+from budgetlint.model import INDICATOR_COLUMNS
 from budgetlint.params import QUALITATIVE_BANDS, FamilyParams
 from budgetlint.settings import Settings, SettingsError
 from budgetlint.tolerance import fmt
@@ -609,16 +610,7 @@ def value(value_text: object, unit_name: object = None) -> object:
 # --------------------------------------------------------------------------- one indicator row
 
 #: What each argument of BL_CHECK_ROW is: the columns of form S's indicator block, in order.
-ROW_FIELDS = (
-    "一级指标",
-    "二级指标",
-    "三级指标",
-    "年度指标值",
-    "实际完成值",
-    "分值",
-    "得分",
-    "偏差原因分析及改进措施",
-)
+ROW_FIELDS = INDICATOR_COLUMNS
 
 #: Rules whose verdict on one row depends on the rest of the form, which BL_CHECK_ROW
 #: does not see: it does not run them (and ``budgetlint check`` reports them on the form).

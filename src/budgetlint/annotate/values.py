@@ -25,17 +25,7 @@ from budgetlint.grid import column_index
 from budgetlint.outfile import copy_file, reason, write_atomic
 
 #: Elements of workbook.xml that follow <calcPr> (CT_Workbook's sequence).
-_AFTER_CALC_PR = (
-    "oleSize",
-    "customWorkbookViews",
-    "pivotCaches",
-    "smartTagPr",
-    "smartTagTypes",
-    "webPublishing",
-    "fileRecoveryPr",
-    "webPublishObjects",
-    "extLst",
-)
+_AFTER_CALC_PR = W.AFTER_DEFINED_NAMES[W.AFTER_DEFINED_NAMES.index("calcPr") + 1 :]
 _CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 #: Characters XML 1.0 does not allow; OOXML writes them as _xHHHH_.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

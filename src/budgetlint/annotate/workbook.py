@@ -18,7 +18,7 @@ from budgetlint.annotate.package import (
 #: parts), so the sheet is still recognised as ours and replaced, not duplicated.
 MARKER_NAME = "_budgetlint_summary"
 #: Elements that come after <definedNames> in workbook.xml (CT_Workbook's sequence).
-_AFTER_DEFINED_NAMES = (
+AFTER_DEFINED_NAMES = (
     "calcPr",
     "oleSize",
     "customWorkbookViews",
@@ -178,7 +178,7 @@ def _quoted(sheet: str) -> str:
 
 def _defined_names_position(xml: str, top: X.Elem) -> int:
     """Where a new <definedNames> goes: before the first element that must follow it."""
-    later = [e for e in X.children(xml, top) if e.name in _AFTER_DEFINED_NAMES]
+    later = [e for e in X.children(xml, top) if e.name in AFTER_DEFINED_NAMES]
     return later[0].start if later else top.inner_end
 
 

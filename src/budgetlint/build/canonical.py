@@ -49,6 +49,7 @@ from budgetlint.build.seed_s import (
 )
 from budgetlint.build.xlsx import save
 from budgetlint.grid import address, column_letter
+from budgetlint.model import INDICATOR_COLUMNS
 
 TITLE = "项目支出绩效自评表"
 
@@ -68,16 +69,7 @@ LABEL_GOAL = "年度总体目标"
 LABEL_GOAL_PLANNED = "预期目标"
 LABEL_GOAL_ACTUAL = "实际完成情况"
 LABEL_INDICATORS = "年度绩效指标"
-INDICATOR_HEADERS = (
-    "一级指标",
-    "二级指标",
-    "三级指标",
-    "年度指标值",
-    "实际完成值",
-    "分值",
-    "得分",
-    "偏差原因分析及改进措施",
-)
+INDICATOR_HEADERS = INDICATOR_COLUMNS
 LABEL_TOTAL = "总分"
 
 #: The 一级 / 二级 indicators the blank template lists (FORMS.md).
