@@ -94,7 +94,7 @@ def _write_atomic(pkg: Package, dst: Path) -> None:
     write_atomic(dst, pkg.save)
 
 
-def _backup(path: Path) -> Path:
+def backup(path: Path) -> Path:
     """Copy ``path`` to a new ``name.bak.xlsx`` (atomically: a failed copy leaves none).
 
     Raises :class:`AnnotateError` when the backup cannot be written; the workbook is
@@ -399,7 +399,7 @@ def annotate_in_place(path: str | Path, findings: Sequence[Finding]) -> Path:
     p = Path(path)
     pkg = Package(p)
     _annotate_pkg(pkg, findings, None, p)
-    bak = _backup(p)
+    bak = backup(p)
     _write_atomic(pkg, p)
     return bak
 
@@ -416,7 +416,7 @@ def clear(src: str | Path, dst: str | Path | None = None) -> ClearStats:
     stats = _clear_pkg(pkg, ClearStats(output=dst_p))
     if dst is None:
         if stats.found:
-            stats.backup = _backup(src_p)
+            stats.backup = backup(src_p)
             _write_atomic(pkg, dst_p)
         return stats
     if not stats.found:

@@ -50,6 +50,24 @@ def _r_attr(start_tag: str) -> str | None:
 _MERGE_REF = re.compile(r"""<(?:[\w.\-]+:)?mergeCell\b[^>]*?\sref\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
+def numbered_rows(xml: str, sheet_data: X.Elem) -> list[tuple[int, X.Elem]]:
+    """(row number, element) of every ``<row>`` of ``<sheetData>`` (implied numbers filled in)."""
+    out, prev = [], 0
+    for row in X.flat_children(xml, sheet_data, "row"):
+        prev = _index(_r_attr(row.start_tag(xml)), prev)
+        out.append((prev, row))
+    return out
+
+
+def numbered_cells(xml: str, row: X.Elem) -> list[tuple[int, X.Elem]]:
+    """(column number, element) of every ``<c>`` of a row (implied numbers filled in)."""
+    out, prev = [], 0
+    for cell in X.flat_children(xml, row, "c"):
+        prev = _index(_r_attr(cell.start_tag(xml)), prev)
+        out.append((prev, cell))
+    return out
+
+
 def merged_ranges(xml: str) -> list[tuple[int, int, int, int]]:
     """(min_row, min_col, max_row, max_col) of every merged range."""
     mc = X.child(xml, X.root(xml), "mergeCells")
@@ -126,13 +144,8 @@ def mark_cells(
 
     edits: list[tuple[int, int, str]] = []
     changes: list[dict[str, Any]] = []
-    rows = X.flat_children(xml, sd, "row")
-    row_nums: list[int] = []
-    prev = 0
-    for row in rows:
-        prev = _index(_r_attr(row.start_tag(xml)), prev)
-        row_nums.append(prev)
-    row_at = dict(zip(row_nums, rows, strict=True))
+    numbered = numbered_rows(xml, sd)
+    row_at = dict(numbered)
 
     def new_cell(r: int, c: int, base: int) -> str:
         s = restyle(base, targets[(r, c)])
@@ -153,7 +166,7 @@ def mark_cells(
         if row is None:
             cells = "".join(new_cell(r, c, col_style(c)) for c in cols)
             text = f'<{p}row r="{r}">{cells}</{p}row>'
-            after = [rw for n, rw in zip(row_nums, rows, strict=True) if n > r]
+            after = [rw for n, rw in numbered if n > r]
             pos = after[0].start if after else sd.inner_end
             edits.append((pos, pos, text))
             continue
@@ -161,12 +174,7 @@ def mark_cells(
         row_base: int | None = None
         if ra.get("customFormat") in ("1", "true") and ra.get("s"):
             row_base = int(ra["s"])
-        cells = X.flat_children(xml, row, "c")
-        cell_at: dict[int, X.Elem] = {}
-        prev_c = 0
-        for cell in cells:
-            prev_c = _index(_r_attr(cell.start_tag(xml)), prev_c)
-            cell_at[prev_c] = cell
+        cell_at = dict(numbered_cells(xml, row))
         inserts: dict[int, list[str]] = {}
         row_tag = row.start_tag(xml)
         for c in cols:
@@ -213,17 +221,13 @@ def restore_cells(xml: str, changes: list[dict[str, Any]]) -> tuple[str, int]:
     wanted = {parse_address(ch["cell"]): ch for ch in changes}
     edits: list[tuple[int, int, str]] = []
     restored = 0
-    prev = 0
-    for row in X.flat_children(xml, sd, "row"):
-        prev = _index(_r_attr(row.start_tag(xml)), prev)
+    for prev, row in numbered_rows(xml, sd):
         cols = {c for (r, c) in wanted if r == prev}
         if not cols:
             continue
-        cells = X.flat_children(xml, row, "c")
-        prev_c = 0
+        cells = numbered_cells(xml, row)
         removed = 0
-        for cell in cells:
-            prev_c = _index(_r_attr(cell.start_tag(xml)), prev_c)
+        for prev_c, cell in cells:
             ch = wanted.get((prev, prev_c))
             if ch is None:
                 continue

@@ -19,14 +19,13 @@ from typing import Any
 
 from budgetlint.annotate import workbook as W
 from budgetlint.annotate import xmltext as X
-from budgetlint.annotate.core import backup_path
+from budgetlint.annotate.core import backup
 from budgetlint.annotate.package import AnnotateError, Package
-from budgetlint.grid import column_index
+from budgetlint.annotate.sheet import numbered_cells, numbered_rows
 from budgetlint.outfile import copy_file, reason, write_atomic
 
 #: Elements of workbook.xml that follow <calcPr> (CT_Workbook's sequence).
 _AFTER_CALC_PR = W.AFTER_DEFINED_NAMES[W.AFTER_DEFINED_NAMES.index("calcPr") + 1 :]
-_CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 #: Characters XML 1.0 does not allow; OOXML writes them as _xHHHH_.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 #: A literal ``_xHHHH_`` in a text would read as an escape: its ``_`` is escaped itself.
@@ -49,15 +48,6 @@ class WriteStats:
     @property
     def cells(self) -> int:
         return sum(self.written.values())
-
-
-def _index(ref: str | None, previous: int) -> int:
-    if not ref:
-        return previous + 1
-    m = _CELL_REF.match(ref)
-    if m:
-        return column_index(m.group(1))
-    return int(ref)
 
 
 def cached_value(value: Any) -> tuple[str | None, str]:
@@ -99,15 +89,11 @@ def patch_sheet_values(
         wanted.setdefault(r, {})[c] = v
     edits: list[tuple[int, int, str]] = []
     done: set[tuple[int, int]] = set()
-    prev_r = 0
-    for row in X.children(xml, sd, "row"):
-        prev_r = _index(row.attrs(xml).get("r"), prev_r)
+    for prev_r, row in numbered_rows(xml, sd):
         cols = wanted.get(prev_r)
         if not cols:
             continue
-        prev_c = 0
-        for cell in X.children(xml, row, "c"):
-            prev_c = _index(cell.attrs(xml).get("r"), prev_c)
+        for prev_c, cell in numbered_cells(xml, row):
             if prev_c not in cols or cell.self_closing:
                 continue
             kids = X.children(xml, cell)
@@ -214,17 +200,7 @@ def write_values_in_place(
     stats = _patch(pkg, values, full_calc_on_load, p)
     if not (stats.cells or full_calc_on_load):
         return stats
-    while True:
-        bak = backup_path(p)
-        try:
-            stats.backup = copy_file(p, bak, exclusive=True)
-            break
-        except FileExistsError:
-            continue  # another run took that name in the meantime
-        except OSError as exc:
-            raise AnnotateError(
-                f"{p.name}：无法写出备份 {bak.name}（{reason(exc)}），文件未改动"
-            ) from exc
+    stats.backup = backup(p)
     try:
         write_atomic(p, pkg.save)
     except OSError as exc:
