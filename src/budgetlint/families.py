@@ -38,6 +38,7 @@ class Family:
     params: FamilyParams = field(default_factory=FamilyParams)
     description: str = ""
     supported: bool = True
+    form: str = "S"  # the form the family lays out: "S", "P" or "D"
 
 
 FAMILY_LIST: tuple[Family, ...] = (
@@ -179,7 +180,45 @@ FAMILY_LIST: tuple[Family, ...] = (
     ),
 )
 
-FAMILIES: dict[str, Family] = {f.key: f for f in FAMILY_LIST}
+#: Layouts of forms P and D.  Their readers pick them (not :func:`detect`, which is form S's).
+OTHER_FORM_FAMILIES: tuple[Family, ...] = (
+    Family(
+        "project_p",
+        "项目绩效情况自评表",
+        markers=(("资金安排情况", "项目自评价评分表", "项目自我评价评分表"),),
+        params=FamilyParams(
+            level1_weights={
+                "投入和管理目标": 25.0,
+                "产出目标": 30.0,
+                "效果目标": 35.0,
+                "影响力目标": 10.0,
+            }
+        ),
+        description="项目绩效情况自评表（深圳部门决算附件）：资金安排情况（(1)–(8) 行 × 合计·财政资金·其他资金）、"
+        "资金使用情况、项目自评价评分表（一级·二级·三级·权重·目标值·业绩值·评分结果·评分标准；总计；评价等级）。",
+        form="P",
+    ),
+    Family(
+        "final_accounts",
+        "部门决算公开表",
+        markers=(
+            (
+                "公开01表",
+                "公开02表",
+                "公开03表",
+                "公开04表",
+                "公开05表",
+                "公开06表",
+                "公开07表",
+                "公开08表",
+            ),
+        ),
+        description="部门决算公开表公开01–08（收入支出决算总表 … 政府性基金预算财政拨款收入支出决算表）及决算情况说明。",
+        form="D",
+    ),
+)
+
+FAMILIES: dict[str, Family] = {f.key: f for f in (*FAMILY_LIST, *OTHER_FORM_FAMILIES)}
 
 
 def family_name(key: str | None) -> str | None:

@@ -9,7 +9,7 @@ as points.  Targets and actuals are :class:`budgetlint.values.Value` objects.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from budgetlint.grid import CellRef, CellValue
 
@@ -215,11 +215,39 @@ class FormulaCell:
 
 
 @dataclass
-class FormS:
-    """A 项目支出绩效自评表 (form S) in any family's layout."""
+class FormBase:
+    """What every form model has: where it was read, its family, and its formula cells.
+
+    ``kind`` names the form (``"S"``, ``"P"``, ``"D"``): a rule runs on the forms
+    of its kind (:attr:`budgetlint.rules.Rule.form`).  The formula fields are
+    copied from the grid by the reader (the checker recomputed them before).
+    """
+
+    kind: ClassVar[str] = ""
 
     sheet: str
     family: str  # family key, see budgetlint.families
+    #: Formula cells of the sheet that have no cached value (saved without recalculating).
+    uncached_formulas: list[CellRef] = field(default_factory=list)
+    #: Why each formula cell the checker could not recompute was not recomputed (Chinese).
+    unrecomputed_formulas: dict[CellRef, str] = field(default_factory=dict)
+    #: Formula cells without a cached value, read with their recomputed value (reading order).
+    recomputed_formulas: list[FormulaCell] = field(default_factory=list)
+    #: Formula cells whose cached value (what the form reads) differs from their recomputation.
+    stale_formulas: list[FormulaCell] = field(default_factory=list)
+
+    @property
+    def start(self) -> CellRef | None:
+        """The form's first cell (its title or first header), where a failure is shown."""
+        return None
+
+
+@dataclass
+class FormS(FormBase):
+    """A 项目支出绩效自评表 (form S) in any family's layout."""
+
+    kind: ClassVar[str] = "S"
+
     title: Field[str] | None = None
     project: Field[str] | None = None  # 项目名称 (部门 for the department family)
     amount: Field[float] | None = None  # 项目金额 / 预算资金, 元
@@ -248,14 +276,13 @@ class FormS:
     #: ``……`` cell of a row in ``skipped_rows``, or the name cell of a placeholder row that
     #: holds nothing but ``指标2:`` (or another leftover with no content: ``★``, ``(≥**人)``).
     residue_cells: list[Field[str]] = field(default_factory=list)
-    #: Formula cells of the sheet that have no cached value (saved without recalculating).
-    uncached_formulas: list[CellRef] = field(default_factory=list)
-    #: Why each formula cell the checker could not recompute was not recomputed (Chinese).
-    unrecomputed_formulas: dict[CellRef, str] = field(default_factory=dict)
-    #: Formula cells without a cached value, read with their recomputed value (reading order).
-    recomputed_formulas: list[FormulaCell] = field(default_factory=list)
-    #: Formula cells whose cached value (what the form reads) differs from their recomputation.
-    stale_formulas: list[FormulaCell] = field(default_factory=list)
+    @property
+    def start(self) -> CellRef | None:
+        """The earliest of the title, the project and the fund header."""
+        refs = [f.ref for f in (self.title, self.project) if f is not None and f.ref is not None]
+        if self.fund is not None and self.fund.header is not None:
+            refs.append(self.fund.header)
+        return min(refs, key=lambda r: (r.row, r.col), default=None)
 
     @property
     def has_scores(self) -> bool:
@@ -268,7 +295,7 @@ class SheetRead:
 
     sheet: str
     status: str  # "form" | "unrecognized" (版式未识别) | "skipped" (not a form)
-    form: FormS | None = None
+    form: FormBase | None = None  # a FormS, a FormP, or a part of form D (DTable, Narrative)
     family: str | None = None
     labels: list[str] = field(default_factory=list)  # labels seen, for 版式未识别
     reason: str = ""
