@@ -19,11 +19,19 @@ from functools import lru_cache
 from typing import Any, Literal, overload
 
 from budgetlint.grid import Sheet
-from budgetlint.model import Field
+from budgetlint.model import Field, FormBase, FormulaCell
 from budgetlint.text import norm, simplified, split_weight, strip_paren
 from budgetlint.values import Value, parse_number, parse_value
 
-__all__ = ["CellReader", "blank", "fmt_decimals", "key", "match", "matches"]
+__all__ = [
+    "CellReader",
+    "blank",
+    "fmt_decimals",
+    "key",
+    "match",
+    "matches",
+    "read_recomputed",
+]
 
 _NUMERIC_END = re.compile(r"\d$")
 
@@ -219,3 +227,23 @@ match = _match
 blank = _blank
 fmt_decimals = _fmt_decimals
 matches = _matches
+
+
+def read_recomputed(sheet: Sheet, form: FormBase) -> None:
+    """What the checker's recomputation found on the sheet (``Sheet.recomputed`` …), copied.
+
+    Every form reader calls this once, after reading its blocks: formula cells that
+    could not be recomputed (with why), those read with their recomputed value,
+    and those whose cached value differs from their recomputation.
+    """
+    form.unrecomputed_formulas = {
+        sheet.ref(r, c): why for (r, c), why in sorted(sheet.not_recomputed.items())
+    }
+    form.recomputed_formulas = [
+        FormulaCell(sheet.ref(r, c), sheet.formulas[(r, c)], value, None, sheet.number_format(r, c))
+        for (r, c), value in sorted(sheet.recomputed.items())
+    ]
+    form.stale_formulas = [
+        FormulaCell(sheet.ref(r, c), sheet.formulas[(r, c)], new, old, sheet.number_format(r, c))
+        for (r, c), (old, new) in sorted(sheet.stale.items())
+    ]

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 
 from budgetlint.families import detect
-from budgetlint.forms.cells import CellReader
+from budgetlint.forms.cells import CellReader, read_recomputed
 from budgetlint.forms.cells import blank as _blank
 from budgetlint.forms.cells import key as _key
 from budgetlint.forms.cells import match as _match
@@ -38,7 +38,6 @@ from budgetlint.model import (
     FUND_UNIT,
     Field,
     FormS,
-    FormulaCell,
     FundBlock,
     FundRow,
     Indicator,
@@ -382,23 +381,8 @@ def _read_form(sheet: Sheet, family: str, params: FamilyParams) -> FormS:
         _read_header_total(ctx, form)
     _read_grade_and_texts(ctx, form)
     form.uncached_formulas = [sheet.ref(r, c) for r, c in sheet.uncached()]
-    _read_recomputed(sheet, form)
+    read_recomputed(sheet, form)
     return form
-
-
-def _read_recomputed(sheet: Sheet, form: FormS) -> None:
-    """What the checker's recomputation found on the sheet (``Sheet.recomputed`` …), copied."""
-    form.unrecomputed_formulas = {
-        sheet.ref(r, c): why for (r, c), why in sorted(sheet.not_recomputed.items())
-    }
-    form.recomputed_formulas = [
-        FormulaCell(sheet.ref(r, c), sheet.formulas[(r, c)], value, None, sheet.number_format(r, c))
-        for (r, c), value in sorted(sheet.recomputed.items())
-    ]
-    form.stale_formulas = [
-        FormulaCell(sheet.ref(r, c), sheet.formulas[(r, c)], new, old, sheet.number_format(r, c))
-        for (r, c), (old, new) in sorted(sheet.stale.items())
-    ]
 
 
 def _read_header_total(ctx: _Ctx, form: FormS) -> None:
