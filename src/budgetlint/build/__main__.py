@@ -19,6 +19,7 @@ from budgetlint.build import canonical
 OPTIONAL_BUILDERS: tuple[str, ...] = (
     "budgetlint.build.families_s",  # form S in the other provinces' layouts
     "budgetlint.build.template_s",  # the form-S template's UDF rendering
+    "budgetlint.build.form_p",  # the form-P example (seed 002's 项目绩效情况自评表)
     "budgetlint.build.form_d",  # form D: seed 002's 部门决算 tables and 情况说明
 )
 
