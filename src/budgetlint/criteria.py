@@ -877,11 +877,15 @@ def describe(c: Criterion) -> str:
     if k == "linear":
         pc = c.percent
         th = _nt(c.threshold, pc) if c.threshold is not None else "?"
-        step = c.step if c.step is not None else (c.step_words or c.step_formula)
-        s = _pct(step) if step is not None else "?"
+        if c.step is not None:
+            s = _pct(c.step)
+        elif c.step_words is not None and c.step_formula is not None:
+            s = f"{_pct(c.step_words)}（公式为 {_pct(c.step_formula)}）"
+        else:
+            s = "?"
         unit = "1%" if pc else "1"
         fl = f"，低于 {_nt(c.floor, pc)} 不得分" if c.floor is not None else ""
-        clash = "（文字与公式不一致）" if c.contradictions else ""
+        clash = "（评分标准前后数字不一致）" if c.contradictions else ""
         return f"线性扣分：{th} 及以上得满分，每降低 {unit} 扣权重的 {s}{fl}{clash}"
     if k == "tiers":
         bands = "、".join(
