@@ -24,7 +24,7 @@ library: this module runs under Pyodide.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Literal
@@ -60,7 +60,9 @@ class Figure:
       changes as fractions, counts and scores as printed; a change's value is
       its magnitude, its sign is ``direction``.
     - ``decimals``: decimals as printed, in the printed ``unit`` (``万元``,
-      ``元``, ``%``, ``个``, ``人次``, ``分``; ``""`` for a bare number).
+      ``元``, ``%``, ``个``, ``人次``, ``分``; ``""`` for a bare number), in
+      half-width and simplified characters (``％`` -> ``%``, ``台（套）`` ->
+      ``台(套)``, ``萬元`` -> ``万元``).
     - ``subject``: what the figure is (``本年收入``, ``因公出国（境）费支出``),
       whitespace dropped and traditional characters simplified, brackets and
       quotes as printed (compare with :func:`budgetlint.text.norm` against a
@@ -126,20 +128,28 @@ class Narrative:
 # Numbers and what follows them
 # --------------------------------------------------------------------------- #
 
-# Full-width digits, point and percent sign, one for one (offsets are kept).
-_WIDE = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "．": ".", "％": "%"})
+# Full-width ASCII as half-width, one for one (offsets are kept); the full-width
+# comma stays, it separates clauses, never digit groups.
+_WIDE = str.maketrans({chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F) if c != 0xFF0C})
 
 _NUMBER_RE = re.compile(r"(?<![\d.,])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d])")
 
 # unit -> (kind family, factor to the model's unit)
 _AMOUNT_UNITS = {"亿元": 100_000_000, "万元": 10_000, "千元": 1_000, "元": 1, "万": 10_000}
+_TRADITIONAL_UNITS = {
+    "萬元": "万元",
+    "億元": "亿元",
+    "萬": "万",
+    "個": "个",
+    "輛": "辆",
+    "項": "项",
+}
 _PERCENT_UNITS = {"%": 100, "个百分点": 100}
 _COUNT_UNITS = (
     "万人次",
     "万人",
     "人次",
     "批次",
-    "台（套）",
     "台(套)",
     "个月",
     "分钟",
@@ -169,7 +179,11 @@ _COUNT_UNITS = (
     "条",
     "年",
 )
-_UNITS = sorted([*_AMOUNT_UNITS, *_PERCENT_UNITS, "分", *_COUNT_UNITS], key=len, reverse=True)
+_UNITS = sorted(
+    [*_AMOUNT_UNITS, *_PERCENT_UNITS, "分", *_COUNT_UNITS, *_TRADITIONAL_UNITS],
+    key=len,
+    reverse=True,
+)
 _UNIT_RE = re.compile(r"\s*(" + "|".join(re.escape(u) for u in _UNITS) + ")")
 
 _YEAR_RE = re.compile(r"\s*年\s*(?:度|底|末|初)?")
@@ -242,6 +256,7 @@ def _tokens(text: str) -> list[_Token]:
                 continue
         um = _UNIT_RE.match(after)
         unit = um.group(1) if um else ""
+        unit = _TRADITIONAL_UNITS.get(unit, unit)
         end = e + (um.end() if um else 0)
         out.append(_Token(s, end, "figure", num, unit))
         skip_to = end
@@ -486,7 +501,9 @@ def parse_paragraph(text: str, section: str = "", *, entity: str = "") -> list[F
             else:
                 earlier = _last(
                     figures,
-                    lambda f: f.kind == "change" and _sentence_index(bounds, f.span[0]) == sentence,
+                    lambda f, s=sentence: (
+                        f.kind == "change" and _sentence_index(bounds, f.span[0]) == s
+                    ),
                 )
                 versus = figures[earlier].versus if earlier is not None else ""
             subject = _clean(raw[: change.start()], after_year=right_after_year, entity=entity)
@@ -520,9 +537,8 @@ def parse_paragraph(text: str, section: str = "", *, entity: str = "") -> list[F
             if (not subject or compact in _FILLER_ONLY) and (glued or compact in _FILLER_ONLY):
                 prev = _last(
                     figures,
-                    lambda f: (
-                        f.kind in ("amount", "count")
-                        and _sentence_index(bounds, f.span[0]) == sentence
+                    lambda f, s=sentence: (
+                        f.kind in ("amount", "count") and _sentence_index(bounds, f.span[0]) == s
                     ),
                 )
                 if prev is not None:
@@ -576,9 +592,10 @@ def _region(text: str, pos: int, floor: int) -> tuple[int, str]:
     return i, text[i - 1] if i > 0 and i > floor else ""
 
 
-def _last(figures: list[Figure], test: object) -> int | None:
+def _last(figures: list[Figure], test: Callable[[Figure], bool]) -> int | None:
+    """Index of the last figure that passes ``test``."""
     for i in range(len(figures) - 1, -1, -1):
-        if test(figures[i]):  # type: ignore[operator]
+        if test(figures[i]):
             return i
     return None
 
@@ -590,7 +607,7 @@ def _changed(
     if unit in _PERCENT_UNITS:
         prev = _last(
             figures,
-            lambda f: f.kind == "change" and _sentence_index(bounds, f.span[0]) == sentence,
+            lambda f, s=sentence: f.kind == "change" and _sentence_index(bounds, f.span[0]) == s,
         )
         if prev is not None and not subject:
             return figures[prev].of
@@ -668,9 +685,9 @@ def _summary(text: str, figures: Sequence[Figure], ref: CellRef | None) -> Proje
     if m is None:
         return None
 
-    def pick(test: object) -> Figure | None:
+    def pick(test: Callable[[Figure], bool]) -> Figure | None:
         for f in figures:
-            if test(f):  # type: ignore[operator]
+            if test(f):
                 return f
         return None
 
