@@ -514,6 +514,24 @@ def test_full_width_and_traditional_text() -> None:
 
 def test_names_with_digits_are_not_figures() -> None:
     assert [f.text for f in parse_paragraph("建设5G基站 12 个")] == ["12 个"]
+    assert [f.text for f in parse_paragraph("COVID-19 防控支出 3 万元")] == ["3 万元"]
+
+
+def test_signs_percent_changes_and_bad_grouping() -> None:
+    (f,) = parse_paragraph("支出－5万元")
+    assert (f.text, f.value, f.subject) == ("－5万元", -50000.0, "支出")
+    assert [f.text for f in parse_paragraph("达到 0-100%")] == ["0", "100%"]
+    _amount, change = parse_paragraph("收入 100 万元，较上年增加 10%")
+    assert (change.kind, change.value, change.subject, change.of) == ("change", 0.1, "收入", 0)
+    _rate, points = parse_paragraph("完成率 98.5%，提高 2 个百分点")
+    assert (points.kind, points.value, points.subject, points.direction) == (
+        "change",
+        0.02,
+        "完成率",
+        1,
+    )
+    # a misprinted grouping loses no digit: both numbers are kept
+    assert [f.text for f in parse_paragraph("支出 1,2345 万元")] == ["1", "2345 万元"]
 
 
 def test_nested_parts_and_entity() -> None:

@@ -130,9 +130,11 @@ class Narrative:
 
 # Full-width ASCII as half-width, one for one (offsets are kept); the full-width
 # comma stays, it separates clauses, never digit groups.
-_WIDE = str.maketrans({chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F) if c != 0xFF0C})
+_WIDE = str.maketrans(
+    {**{chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F) if c != 0xFF0C}, "−": "-"}
+)
 
-_NUMBER_RE = re.compile(r"(?<![\d.,])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d])")
+_NUMBER_RE = re.compile(r"(?<![\d.])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d])")
 
 # unit -> (kind family, factor to the model's unit)
 _AMOUNT_UNITS = {"亿元": 100_000_000, "万元": 10_000, "千元": 1_000, "元": 1, "万": 10_000}
@@ -223,9 +225,8 @@ def _tokens(text: str) -> list[_Token]:
         before = t[:s]
         bare = "," not in num and "." not in num
         # a number glued to Latin letters is part of a name ('5G', 'COVID-19')
-        if (s and t[s - 1].isascii() and t[s - 1].isalpha()) or (
-            after[:1].isascii() and after[:1].isalpha()
-        ):
+        glued = before[-1:] if before[-1:] != "-" else before[-2:-1]
+        if (glued.isascii() and glued.isalpha()) or (after[:1].isascii() and after[:1].isalpha()):
             continue
         if _inside_title(t, s):
             continue
@@ -258,9 +259,16 @@ def _tokens(text: str) -> list[_Token]:
         unit = um.group(1) if um else ""
         unit = _TRADITIONAL_UNITS.get(unit, unit)
         end = e + (um.end() if um else 0)
+        if s and t[s - 1] == "-" and (s < 2 or not _word_char(t[s - 2])):
+            s, num = s - 1, "-" + num  # a negative figure ('-5 万元'), not a range ('0-100%')
         out.append(_Token(s, end, "figure", num, unit))
         skip_to = end
     return out
+
+
+def _word_char(ch: str) -> bool:
+    """A digit or Latin letter: a '-' after it joins, it is no sign."""
+    return ch.isdigit() or (ch.isascii() and ch.isalpha())
 
 
 def _is_bracketed(t: str, s: int, e: int) -> bool:
@@ -308,7 +316,7 @@ _LEAD = (
 _TRAIL = ("分别为", "共计", "合计", "总计", "达到", "中有", "共", "达", "约", "了", "计")
 _VERB_END = ("开展", "进行", "举办", "召开", "完成", "组织", "发放", "培训")
 _FILLER_ONLY = frozenset({"共计", "合计", "总计", "共", "共有", "累计"})
-_PUNCT_STRIP = "，,。；;：:、 \t\n"
+_PUNCT_STRIP = "，,。；;：:、-~ \t\n"
 
 _DIRECTION = {
     "增加": 1,
@@ -611,14 +619,23 @@ def _changed(
         )
         if prev is not None and not subject:
             return figures[prev].of
-    family = "amount" if unit in _AMOUNT_UNITS else "count:" + unit
+    if unit in _PERCENT_UNITS:  # a relative change: of an amount, or of a rate in points
+
+        def fits(f: Figure) -> bool:
+            return f.kind in ("amount", "rate")
+    else:
+        family = "amount" if unit in _AMOUNT_UNITS else "count:" + unit
+
+        def fits(f: Figure) -> bool:
+            return _family(f) == family
+
     if subject:
         for i in range(len(figures) - 1, -1, -1):
             f = figures[i]
-            if _family(f) == family and f.parent is None and f.subject.endswith(subject):
+            if fits(f) and f.parent is None and f.subject.endswith(subject):
                 return i
         return None
-    return _last(figures, lambda f: _family(f) == family)
+    return _last(figures, fits)
 
 
 def _link_parts(
