@@ -704,6 +704,7 @@ FORMS: tuple[SeedFormP, ...] = (
             ),
             ScoreRow("效果目标", "", "", "35", "", "", "0.0", ""),
             ScoreRow("", "", "", "23.34", "", "", "", ""),
+            # The words say 4% per point, the formula 5% (as printed).
             ScoreRow(
                 "", "", "深圳平安创建知晓率", "11.67", "31.14%", "31.14%", "11.67",
                 (
@@ -1936,6 +1937,7 @@ FORMS: tuple[SeedFormP, ...] = (
         ),
     ),
     # 附件1-8 “织网工程”专项工作（新）项目绩效情况自评表 (seed lines 1330-1446)
+    # Its 一级 weights print as 40 / 30 / 10 / 20, not the usual 25 / 30 / 35 / 10.
     SeedFormP(
         annex="附件1-8",
         title="“织网工程”专项工作（新）项目绩效情况自评表",
@@ -4507,6 +4509,7 @@ FORMS: tuple[SeedFormP, ...] = (
                 ),
             ),
             ScoreRow("", "", "", "17.5", "", "", "", ""),
+            # The words say 2.85%, the formula 3.33% (as printed).
             ScoreRow(
                 "", "", "房屋业务满意度", "17.5", "≥95%", "95%", "17.5",
                 (
