@@ -698,3 +698,28 @@ def test_example_workbook() -> None:
     assert t7.value("total", "final").value == pytest.approx(815500)  # type: ignore[union-attr]
     assert t7.value("car_purchase", "final").value is None  # type: ignore[union-attr]
     assert all(f.value == 0.0 for f in tables[8].row("合计").values.values())  # type: ignore[union-attr]
+
+
+SPLIT_CODES = """\
+支出决算表
+公开03表
+单位：元
+项目 | > | > | > | 本年支出合计 | 基本支出 | 项目支出
+科目编码 | > | > | 科目名称 | ^ | ^ | ^
+类 | 款 | 项 | ^ | ^ | ^ | ^
+合计 | > | > | > | 300.00 | 100.00 | 200.00
+201 | | | 一般公共服务支出 | 300.00 | 100.00 | 200.00
+201 | 36 | | 其他共产党事务支出 | 300.00 | 100.00 | 200.00
+201 | 36 | 01 | 行政运行 | 100.00 | 100.00 |
+201 | 36 | 99 | 其他共产党事务支出 | 200.00 | | 200.00
+"""
+
+
+def test_code_over_class_section_item_columns() -> None:
+    t = _table(SPLIT_CODES)
+    assert [r.key for r in t.rows] == ["合计", "201", "20136", "2013601", "2013699"]
+    r = t.row("2013601")
+    assert r is not None and r.level == 3 and r.code is not None
+    assert (r.code.value, r.code.cell, r.label.value) == ("2013601", "A10", "行政运行")
+    assert _at(t, "2013699", "project") == (pytest.approx(200), "G11")
+    assert _at(t, "合计", "basic") == (pytest.approx(100), "F7")

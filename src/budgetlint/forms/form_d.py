@@ -260,12 +260,12 @@ class _Panel:
     first: int
     side: str = ""
     code: int | None = None
+    code_parts: list[int] = field(default_factory=list)  # 类 · 款 · 项 under 科目编码
     name: int | None = None  # 科目名称
     label: int | None = None  # 项目 (no code column)
     line: int | None = None  # 行次
     cols: dict[str, int] = field(default_factory=dict)
     heads: dict[str, tuple[int, int]] = field(default_factory=dict)  # key -> header cell
-    last: int = 0
 
     @property
     def has_key_column(self) -> bool:
@@ -327,7 +327,8 @@ def _is_end(ctx: CellReader, r: int) -> bool:
     return False
 
 
-def _meta(k: str, found: _Found) -> bool:
+def _meta(k: str) -> bool:
+    """A title, mark, unit, department or year cell above the header."""
     return (
         bool(_MARK.search(k) and len(k) <= 16)
         or _title_number(k) > 0
@@ -371,7 +372,7 @@ def _department_value(raw: str) -> str:
     return s.strip()
 
 
-def _header_rows(ctx: CellReader, found: _Found, start: int) -> tuple[list[int], int] | None:
+def _header_rows(ctx: CellReader, start: int) -> tuple[list[int], int] | None:
     """(header rows, first data row) of the table from row ``start``."""
     data = None
     for r in ctx.row_numbers:
@@ -388,7 +389,7 @@ def _header_rows(ctx: CellReader, found: _Found, start: int) -> tuple[list[int],
         if _is_column_numbers(ctx, r):
             continue
         keys = [_key(v) for _, v in cells if _is_text(v)]
-        if not keys or all(_meta(k, found) for k in keys):
+        if not keys or all(_meta(k) for k in keys):
             if rows:
                 break
             continue
@@ -433,9 +434,9 @@ def _candidates(labels: list[tuple[str, int, int]]) -> list[tuple[str, int, int]
 
 def _role(labels: list[tuple[str, int, int]]) -> str:
     keys = [strip_paren(k) for k, _, _ in labels]
-    if any("编码" in k or "代码" in k for k in keys):
-        return "code"
     bottom = keys[-1] if keys else ""
+    if any("编码" in k or "代码" in k for k in keys):
+        return "code_part" if bottom in ("类", "款", "项") else "code"
     if bottom in ("科目名称", "名称", "科目"):
         return "name"
     if "行次" in keys:
@@ -458,14 +459,18 @@ def _panels(ctx: CellReader, number: int, rows: list[int]) -> list[_Panel]:
     for c in sorted(by_col):
         labels = by_col[c]
         role = _role(labels)
-        if role in ("code", "label") and (not panels or panels[-1].has_key_column):
+        new = role in ("code", "label") or (role == "code_part" and _bottom_is(labels, "类"))
+        if new and (not panels or panels[-1].has_key_column):
             panels.append(_Panel(first=c))
         if not panels:
             panels.append(_Panel(first=c))
         p = panels[-1]
-        p.last = c
         if role == "code" and p.code is None:
             p.code = c
+        elif role == "code_part":
+            p.code_parts.append(c)
+            if p.code is None:
+                p.code = c
         elif role == "name" and p.name is None:
             p.name = c
         elif role == "label" and p.label is None:
@@ -489,6 +494,28 @@ def _panels(ctx: CellReader, number: int, rows: list[int]) -> list[_Panel]:
     return [p for p in panels if p.cols]
 
 
+def _bottom_is(labels: list[tuple[str, int, int]], k: str) -> bool:
+    return bool(labels) and labels[-1][0] == k
+
+
+def _split_code(ctx: CellReader, r: int, cols: list[int]) -> str | None:
+    """A code printed over 类 · 款 · 项 columns (201 | 36 | 01, or the full code in each)."""
+    code = ""
+    for i, c in enumerate(cols):
+        v = ctx.sheet.value(r, c)
+        if _blank(v):
+            break
+        if isinstance(v, float) and v.is_integer():
+            v = int(v)
+        s = str(v).strip()
+        if not s.isdigit():
+            return None
+        if i and len(s) == 1:
+            s = s.zfill(2)  # 款 1 typed as a number for 01
+        code = s if code and s.startswith(code) and len(s) > len(code) else code + s
+    return code if _CODE.match(code) else None
+
+
 def _row_key(label: str) -> str:
     k = _ORDINAL.sub("", norm(label)).translate(_QUOTES)
     return k or norm(label)
@@ -505,13 +532,13 @@ def _read_table(ctx: CellReader, found: _Found) -> tuple[DTable | None, str]:
     start = min(start_cells, default=1)
     name = f"公开{found.number:02d}表"
     if found.number == 7:
-        if not _read_three_public(ctx, table, found, start):
+        if not _read_three_public(ctx, table, start):
             return (
                 None,
                 f"版式未识别：{name}找不到“三公”经费的项目（因公出国（境）费、公务用车、公务接待费）",
             )
     else:
-        hd = _header_rows(ctx, found, start)
+        hd = _header_rows(ctx, start)
         panels = _panels(ctx, found.number, hd[0]) if hd and hd[0] else []
         if hd is None or not panels:
             return None, f"版式未识别：{name}找不到表头（项目、科目编码或金额栏）"
@@ -555,7 +582,7 @@ def _panel_row(
 ) -> DRow | None:
     sheet = ctx.sheet
     code_raw = sheet.value(r, p.code) if p.code is not None else None
-    code = _code(code_raw)
+    code = _split_code(ctx, r, p.code_parts) if len(p.code_parts) > 1 else _code(code_raw)
     label_col = p.name if p.name is not None else p.label
     label: Field[str] | None = None
     if label_col is not None and _is_text(sheet.value(r, label_col)):
@@ -591,11 +618,20 @@ def _panel_row(
     return DRow(
         key=key,
         label=label,
-        code=_line_text(ctx, r, p.code) if code is not None else None,
+        code=_code_field(ctx, r, p, code),
         line=line,
         side=p.side,
         values=values,
     )
+
+
+def _code_field(ctx: CellReader, r: int, p: _Panel, code: str | None) -> Field[str] | None:
+    if code is None or p.code is None:
+        return None
+    f = _line_text(ctx, r, p.code)
+    if f is not None and len(p.code_parts) > 1:
+        f = Field(f.ref, f.raw, code)  # the code of all parts, at its 类 cell
+    return f
 
 
 def _amount_right_of(ctx: CellReader, r: int, c: int, p: _Panel) -> int | None:
@@ -644,7 +680,7 @@ def _measure_key(k: str) -> str | None:
     return None
 
 
-def _read_three_public(ctx: CellReader, table: DTable, found: _Found, start: int) -> bool:
+def _read_three_public(ctx: CellReader, table: DTable, start: int) -> bool:
     items = [
         (r, c, it)
         for r, c, v in ctx.cells
@@ -658,15 +694,15 @@ def _read_three_public(ctx: CellReader, table: DTable, found: _Found, start: int
     best_row = max(by_row.items(), key=lambda kv: len(kv[1]), default=(0, set()))
     best_col = max(by_col.items(), key=lambda kv: len(kv[1]), default=(0, set()))
     if len(best_row[1]) >= 2 and len(best_row[1]) >= len(best_col[1]):
-        return _three_public_across(ctx, table, found, best_row[0])
+        return _three_public_across(ctx, table, best_row[0])
     if len(best_col[1]) >= 2:
         return _three_public_down(ctx, table, best_col[0], start)
     return False
 
 
-def _three_public_across(ctx: CellReader, table: DTable, found: _Found, item_row: int) -> bool:
+def _three_public_across(ctx: CellReader, table: DTable, item_row: int) -> bool:
     """预算数 / 决算数 groups over 合计 · 因公出国（境）费 · 公务用车… · 公务接待费, one data row."""
-    hd = _header_rows(ctx, found, max(1, item_row - 3))
+    hd = _header_rows(ctx, max(1, item_row - 3))
     if hd is None:
         return False
     rows, data = hd
