@@ -606,6 +606,8 @@ LEVEL2_SHEET = """\
 ^ | ^ | 资金使用规范性 | 20.46 | 合规 | 合规 | 20.46 | 合规得满分
 产出指标 |  |  | 75
 ^ | 产出数量 | 培训人数 | 75 | 70人 | 70人 | 75 | (实际/计划)*100%*权重分
+效果目标 | 社会效益 |  | 0
+^ | ^ | 群众满意度 | 0 | ≥90% | 95% | 0 | 达标得满分
 总计 |  |  | 100 |  |  | 98.96
 评价等级 |  |  |  |  |  | 优秀
 """
@@ -615,7 +617,7 @@ def test_a_level2_column_with_names_and_merged_level1() -> None:
     f = _read(LEVEL2_SHEET, "二级")
     sc = f.scorecard
     assert sc is not None and f.matrix is None and f.use is None
-    assert [l1.key for l1 in sc.level1] == ["投入和管理目标", "产出目标"]
+    assert [l1.key for l1 in sc.level1] == ["投入和管理目标", "产出目标", "效果目标"]
     assert sc.level1[0].label.value == "投入与管理目标"
     inp = sc.level1[0]
     assert [(s.name, _num(s.weight)) for s in inp.subtotals] == [
@@ -633,14 +635,22 @@ def test_a_level2_column_with_names_and_merged_level1() -> None:
     (qty,) = out.subtotals
     assert qty.name == "产出数量" and qty.weight.value is None
     assert [i.key for i in qty.items] == ["培训人数"]
+    # a 一级 and a 二级 on one row (the 一级 merged down, no row of its own)
+    eff = sc.level1[2]
+    assert eff.key == "效果目标" and eff.weight is None
+    assert [(s.name, _num(s.weight), s.weight.cell) for s in eff.subtotals] == [
+        ("社会效益", 0, "D11")
+    ]
+    assert [i.key for i in eff.subtotals[0].items] == ["群众满意度"]
     assert [i.key for i in sc.items] == [
         "预算编制合理性",
         "预算执行率",
         "资金使用规范性",
         "培训人数",
+        "群众满意度",
     ]
     assert sc.total_score is not None and _num(sc.total_score) == 98.96
-    assert sc.grade is not None and sc.grade.value == "优秀" and sc.grade.cell == "G12"
+    assert sc.grade is not None and sc.grade.value == "优秀" and sc.grade.cell == "G14"
 
 
 def test_level1_repeated_on_every_row() -> None:

@@ -20,7 +20,7 @@ a :class:`~budgetlint.model.Field` with the value None and its raw kept.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from budgetlint.forms.cells import CellReader, key, read_recomputed
 from budgetlint.forms.form_s import sheet_labels
@@ -96,7 +96,7 @@ USE_COLUMNS: dict[str, tuple[str, ...]] = {
     "other": ("其他资金支出数", "其他资金支出", "其他资金"),
     "earmarked": ("财政资金专款专用数", "专款专用数", "财政资金专款专用"),
 }
-TOTAL_ROW_LABELS = ("合计", "总计", "小计合计")
+TOTAL_ROW_LABELS = ("合计", "总计")
 
 SCORE_COLUMNS: dict[str, tuple[str, ...]] = {
     "level1": ("一级指标",),
@@ -108,7 +108,6 @@ SCORE_COLUMNS: dict[str, tuple[str, ...]] = {
     "score": ("评分结果", "得分", "评分", "自评得分"),
     "criterion": ("评分标准", "评分办法", "评分细则", "评分规则"),
 }
-SCORECARD_TITLES = ("项目自评价评分表", "项目自我评价评分表")
 SCORE_TOTAL_LABELS = ("总计", "合计", "总分", "总得分", "得分合计")
 GRADE_LABELS = ("评价等级", "自评等级", "绩效等级", "等级")
 #: 一级 names as the model keys them.
@@ -206,8 +205,8 @@ class _Marks:
 
     matrix_heading: int | None = None
     use_heading: int | None = None
-    scorecard_titles: list[tuple[int, int]] | None = None  # (row, col) of 评分表 titles
-    sections: list[int] | None = None  # rows of 一、 二、 三、 headings
+    scorecard_titles: list[tuple[int, int]] = field(default_factory=list)  # 评分表 titles
+    sections: list[int] = field(default_factory=list)  # 一、… headings, 附件1-2 / 附表1 lines
     sheet_wan: bool = False  # 单位：万元 printed somewhere on the sheet
 
     def after(self, r: int, *extra: int | None) -> int:
@@ -217,8 +216,8 @@ class _Marks:
             for x in (
                 self.matrix_heading,
                 self.use_heading,
-                *(t[0] for t in self.scorecard_titles or ()),
-                *(self.sections or ()),
+                *(t[0] for t in self.scorecard_titles),
+                *self.sections,
                 *extra,
             )
             if x is not None and x > r
@@ -227,7 +226,7 @@ class _Marks:
 
 
 def _marks(ctx: CellReader) -> _Marks:
-    m = _Marks(scorecard_titles=[], sections=[])
+    m = _Marks()
     for r, c, v in ctx.cells:
         k = key(v)
         if not k or len(k) > 40:
@@ -237,9 +236,9 @@ def _marks(ctx: CellReader) -> _Marks:
         elif USE_HEADING in k and len(k) <= 20 and m.use_heading is None:
             m.use_heading = r
         if _is_scorecard_title(k):
-            m.scorecard_titles.append((r, c))  # type: ignore[union-attr]
+            m.scorecard_titles.append((r, c))
         if (_SECTION_NO.match(k) or _ANNEX.match(k)) and len(k) <= 20:
-            m.sections.append(r)  # type: ignore[union-attr]  # 一、… / 附件1-2 / 附表1
+            m.sections.append(r)
         if _UNIT_WAN.search(k) and (k.startswith(("单位", "金额")) or len(k) <= 8):
             m.sheet_wan = True
     return m
@@ -556,7 +555,7 @@ def level1_key(name: str) -> str:
 
 def _read_scorecard(ctx: CellReader, marks: _Marks) -> Scorecard | None:
     sheet = ctx.sheet
-    titles = marks.scorecard_titles or []
+    titles = marks.scorecard_titles
     start = min((t[0] for t in titles), default=1)
     h = _scorecard_header(ctx, start) or (_scorecard_header(ctx, 1) if titles else None)
     if h is None:
@@ -625,7 +624,7 @@ def _read_scorecard(ctx: CellReader, marks: _Marks) -> Scorecard | None:
                 l1 = Level1(label=l1_cell, key=k1)
                 card.level1.append(l1)
                 sub = None
-                if name.value is None:
+                if name.value is None and not (l2_cell is not None and l2_cell.value):
                     l1.weight = (
                         weight
                         if has_weight or label_w is None
@@ -726,7 +725,7 @@ def _read_title(ctx: CellReader, form: FormP, marks: _Marks) -> None:
         form.project = simplified(project)
         break
     if title_at is None:
-        for r, c in marks.scorecard_titles or []:
+        for r, c in marks.scorecard_titles:
             raw = str(sheet.value(r, c)).strip()
             project = _SCORECARD_TAIL.sub("", _ANNEX_RAW.sub("", raw)).strip()
             if project and not _SECTION_NO.match(norm(project)):
@@ -762,7 +761,7 @@ def _read_texts(ctx: CellReader, form: FormP, marks: _Marks) -> None:
         for x in (
             marks.matrix_heading,
             marks.use_heading,
-            *(t[0] for t in marks.scorecard_titles or ()),
+            *(t[0] for t in marks.scorecard_titles),
             form.matrix.header.row if form.matrix and form.matrix.header else None,
             form.use.header.row if form.use and form.use.header else None,
             form.scorecard.header.row if form.scorecard and form.scorecard.header else None,
