@@ -14,4 +14,12 @@ from budgetlint.rules.base import REGISTRY, Rule, RuleContext, all_rules, rule
 __all__ = ["REGISTRY", "Rule", "RuleContext", "all_rules", "rule"]
 
 # Importing the rule modules registers their rules.
-from budgetlint.rules import cells, completeness, fund, indicators, review, totals  # noqa: F401
+from budgetlint.rules import (  # noqa: F401
+    cells,
+    completeness,
+    form_d,
+    fund,
+    indicators,
+    review,
+    totals,
+)
