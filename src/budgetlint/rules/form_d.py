@@ -241,7 +241,10 @@ def check_same(
         message,
         expected=shown,
         actual=_shown(at),
-        computation=f"{source.name.split()[0]} " + _arith(terms, shown),
+        computation=(
+            f"{source.name.split()[0]} {_arith(terms, shown)}；{later.name.split()[0]} "
+            f"{what} {_shown(at)}，相差 {_show(printed, fields, abs(_v(at) - exp))}"
+        ),
         severity=verdict.severity if verdict is Verdict.ROUNDING else None,
         related=_related(at, fields),
     )
