@@ -20,6 +20,7 @@ from budgetlint.rules import (  # noqa: F401
     form_d,
     fund,
     indicators,
+    narrative,
     review,
     totals,
 )
