@@ -18,6 +18,7 @@ from budgetlint.rules import (  # noqa: F401
     cells,
     completeness,
     form_d,
+    form_p,
     fund,
     indicators,
     narrative,
