@@ -23,7 +23,7 @@ from budgetlint.settings import Settings
 from tests.conftest import EXAMPLES, SEED_S
 
 WAN = EXAMPLES / "版式-全国万元.xlsx"
-KNOWN = "已知代码：S101、S102、"
+KNOWN = "已知代码：D101、D102、"  # every code, sorted: forms D, P, S, then X
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -192,7 +192,7 @@ def test_unknown_select_code_is_a_usage_error(capsys: pytest.CaptureFixture[str]
     cap = capsys.readouterr()
     assert cap.out == ""  # nothing was checked
     [line] = cap.err.splitlines()
-    assert line.startswith("budgetlint: --select 中的规则代码未知：ZZZ；已知代码：S101、")
+    assert line.startswith("budgetlint: --select 中的规则代码未知：ZZZ；已知代码：D101、")
     assert "S203" in line and line.endswith("、X001")
 
 

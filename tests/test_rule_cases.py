@@ -14,10 +14,11 @@ from typing import Any
 
 import pytest
 
-from budgetlint.checker import check_grid
+from budgetlint.checker import check_grid, link_projects
 from budgetlint.findings import Finding
 from budgetlint.grid import Grid
 from budgetlint.rules import REGISTRY, all_rules
+from budgetlint.rules.base import LINK_FORM
 from budgetlint.rules.cases import Case, CaseError, case_codes, has_cases, load_cases, parse_cases
 from budgetlint.rules.docs import render_page
 
@@ -43,15 +44,19 @@ def _describe(found: list[Finding]) -> str:
 
 @pytest.mark.parametrize("case", list(_params()))
 def test_case(case: Case) -> None:
-    result = check_grid(Grid(f"{case.id}.xlsx", [case.sheet()]), case.check_settings())
-    [read] = result.sheets
-    assert read.status == "form", (read.status, read.reason)
-    assert read.family == case.layout, f"{case.id}: grid read as {read.family}"
+    result = check_grid(Grid(f"{case.id}.xlsx", case.sheets()), case.check_settings())
+    link_projects(result, result.projects, case.check_settings())
+    # a link rule's case holds the narrative (of ``layout``) and the forms P it quotes
+    families = {case.layout} | ({"project_p"} if REGISTRY[case.code].form == LINK_FORM else set())
+    for read in result.sheets:
+        assert read.status == "form", (read.sheet, read.status, read.reason)
+        assert read.family in families, f"{case.id}: {read.sheet} read as {read.family}"
     crashed = [rf for rf in result.rule_failures if rf.code == case.code]
     assert not crashed, crashed
     own = [f for f in result.findings if f.code == case.code]
     if case.kind == "fail":
-        missing = [c for c in case.cells if c not in {f.cell for f in own}]
+        at = {f"{f.sheet}!{f.cell}" if case.multi else f.cell for f in own}
+        missing = [c for c in case.cells if c not in at]
         assert not missing, (
             f"{case.id}「{case.title}」: expected {case.code} at {'、'.join(missing)}, "
             f"got {_describe(own)}"

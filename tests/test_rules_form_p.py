@@ -282,6 +282,7 @@ def test_warnings_and_notes_of_the_example() -> None:
         ("P403", "附件1-1", "H42"),  # 资金使用规范性: 50 % + 25 %
         ("P402", "附件1-2", "H66"),  # 深圳平安创建知晓率: 4 % / 5 %
         ("P402", "附件1-3", "H69"),  # 社会公众满意度: 90 % / "85%为目标值"
+        ("P404", "附件1-5", "H59"),  # 社会群众满意度: the print lost its 评分标准 (未核对)
         ("P304", "附件1-8", "D31"),  # 40 / 30 / 10 / 20
         ("P304", "附件1-8", "D61"),
         ("P304", "附件1-8", "D67"),
@@ -353,7 +354,7 @@ def test_json_report_names_each_p_sheet_and_its_findings() -> None:
     ]
     assert errors == ERROR_CELLS
     assert all(f["family"] == "project_p" for f in file["findings"])
-    assert data["summary"]["by_rule"] == {"P304": 3, "P401": 6, "P402": 3, "P403": 1}
+    assert data["summary"]["by_rule"] == {"P304": 3, "P401": 6, "P402": 3, "P403": 1, "P404": 1}
 
 
 def test_xlsx_report_lists_a_p401(tmp_path: Path) -> None:

@@ -64,7 +64,7 @@ def test_quoted_number_names_file_and_key(tmp_path: Path) -> None:
         ('grades = [[90, "优"], [90.0, "良"]]\n', "grades 中最低分 90 出现了不止一次"),
         ('select = "S2"\n', 'select 应为字符串数组，实际为字符串 "S2"'),
         ('ignore = ["S104", 203]\n', "ignore[1] 应为字符串，实际为数字 203"),
-        ('select = ["S2", "ZZZ"]\n', "select 中的规则代码未知：ZZZ；已知代码：S101、"),
+        ('select = ["S2", "ZZZ"]\n', "select 中的规则代码未知：ZZZ；已知代码：D101、"),
         ('ignore = ["S2", "S9", "s104"]\n', "ignore 中的规则代码未知：S9、s104；已知代码："),
         ('ignore = [""]\n', 'ignore 中的规则代码未知：""；'),
         ('explained_marker = ""\n', 'explained_marker 应为非空字符串，实际为字符串 ""'),

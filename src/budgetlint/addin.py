@@ -87,7 +87,7 @@ from budgetlint import __version__
 from budgetlint.annotate import summary as S
 from budgetlint.annotate.comments import note_lines, note_runs
 from budgetlint.annotate.workbook import unique_sheet_name
-from budgetlint.checker import check_grid
+from budgetlint.checker import check_grid, link_projects
 from budgetlint.findings import Finding, Severity
 from budgetlint.grid import Grid, address, parse_address
 from budgetlint.hosts import Limits, ReadError
@@ -245,6 +245,7 @@ def _check(live: LiveBook, settings: Settings) -> Summary:
     active = live.active_sheet()
     grid = live.read_grid(old or State())
     result = check_grid(grid, settings)
+    link_projects(result, result.projects, settings)  # the workbook alone: nothing else comes
     forms = sum(1 for s in result.sheets if s.status == "form")
     summary = Summary(result=result, forms=forms, cleared_previous=cleared, calls=live.calls)
     if not forms:
@@ -712,6 +713,7 @@ def export_report_book(
     check_report_path(target)
     grid = live.read_grid()
     result = check_grid(grid, settings)
+    link_projects(result, result.projects, settings)  # the workbook alone: nothing else comes
     try:
         return write_report(target, BatchResult(files=[result]))
     except OSError as e:

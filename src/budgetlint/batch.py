@@ -134,8 +134,8 @@ def _key(path: Path) -> str:
 def annotate_outcome(job: Job, out: Outcome) -> None:
     """Write the annotated copy (or annotate in place) for a readable file; errors are kept."""
     fr = out.result
-    if fr.error or (job.output is None and not job.in_place):
-        return
+    if fr.error or fr.pending or (job.output is None and not job.in_place):
+        return  # pending: the narrative's summaries are linked first (linked_outcomes)
     from budgetlint.annotate import AnnotateError, annotate, annotate_in_place
 
     src = job.path
@@ -338,13 +338,56 @@ def run(
     """
     fn = check if check is not None else CHECK
     if workers <= 1 or len(jobs) <= 1:
-        for job in jobs:
-            out = _do_job(job, settings, keep_forms, fn)
-            if on_done:
-                on_done(out)
-            yield out
+        outcomes: Iterator[Outcome] = _serial(jobs, settings, keep_forms, fn, on_done)
+    else:
+        outcomes = _parallel(jobs, settings, min(workers, len(jobs)), keep_forms, fn, on_done)
+    yield from linked_outcomes(outcomes, jobs, settings)
+
+
+def _serial(
+    jobs: Sequence[Job],
+    settings: Settings,
+    keep_forms: bool,
+    check: CheckFn,
+    on_done: Callable[[Outcome], None] | None,
+) -> Iterator[Outcome]:
+    for job in jobs:
+        out = _do_job(job, settings, keep_forms, check)
+        if on_done:
+            on_done(out)
+        yield out
+
+
+def linked_outcomes(
+    outcomes: Iterable[Outcome], jobs: Sequence[Job], settings: Settings
+) -> Iterator[Outcome]:
+    """The outcomes, with every narrative's project summaries held to the forms P of all files.
+
+    A file whose narrative quotes a project whose form P is not in the file itself
+    is held back (its summaries are ``pending``) until every file is checked; then
+    its summaries are linked to the forms P of every file of the call
+    (:func:`budgetlint.checker.link_projects`), it is annotated, and it comes
+    last.  Every other outcome passes through in input order.
+    """
+    held: list[Outcome] = []
+    facts = []
+    for out in outcomes:
+        facts.extend(out.result.projects)
+        if out.result.pending:
+            held.append(out)
+            continue
+        yield out
+    if not held:
         return
-    yield from _parallel(jobs, settings, min(workers, len(jobs)), keep_forms, fn, on_done)
+    from budgetlint.checker import link_projects
+
+    by_index = {job.index: job for job in jobs}
+    for out in held:
+        link_projects(out.result, facts, settings, final=True)
+        job = by_index.get(out.index)
+        if job is not None:
+            annotate_outcome(job, out)
+        yield out
 
 
 def _parallel(

@@ -23,12 +23,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from budgetlint.findings import Finding
-from budgetlint.forms.form_s import read_sheet
+from budgetlint.forms import read_sheet
 from budgetlint.grid import CellValue, Grid, Sheet, address, parse_address
-from budgetlint.model import FormS, SheetRead
+from budgetlint.model import FormBase, SheetRead
+from budgetlint.model_d import DTable, FormD, NarrativePart, ProjectLink, find_project
+from budgetlint.model_p import FormP, ProjectFacts
 from budgetlint.results import RULE_FAILED, BatchResult, FileResult, RuleFailure
 from budgetlint.rules import all_rules
-from budgetlint.rules.base import RuleContext
+from budgetlint.rules.base import ANY_FORM, LINK_FORM, Rule, RuleContext
 from budgetlint.settings import Settings
 
 if TYPE_CHECKING:
@@ -87,50 +89,164 @@ def check_grid(
                 changed = []
             for i in changed:
                 reads[i] = read_sheet(grid.sheets[i], settings)
-    result = FileResult(path=grid.path, grid=grid)
-    for i, (sheet, read) in enumerate(zip(grid.sheets, reads, strict=True)):
-        result.sheets.append(read)
-        if read.status != "form" or read.form is None:
-            continue
-        ctx = RuleContext(settings=settings, family=read.form.family, file=grid.path)
-        params = ctx.params
-        found: list[Finding] = []
-        failures: list[RuleFailure] = []
-        if i in recompute_failed:
-            failures.append(
-                RuleFailure(
-                    code=RECOMPUTE_RULE,
-                    file=grid.path,
-                    sheet=sheet.name,
-                    cell=_form_start(read.form),
-                    error=recompute_failed[i],
-                )
-            )
-        for rule in rules:
-            if rule.scored_only and not params.scored:
-                continue
-            try:
-                found.extend(rule.run(read.form, ctx))
-            except Exception as e:  # a rule bug must not lose the other findings
-                log.info("rule %s failed on %s!%s", rule.code, grid.path, sheet.name, exc_info=True)
-                found.extend(ctx._drain())  # what it reported before failing
-                failures.append(
-                    RuleFailure(
-                        code=rule.code,
-                        file=grid.path,
-                        sheet=sheet.name,
-                        cell=_form_start(read.form),
-                        error=f"{type(e).__name__}: {e}",
-                    )
-                )
-        result.findings.extend(_mark_explained(_dedupe(found), sheet.notes, settings))
-        # A failure is never "explained" by a note, and only an explicit ignore hides it.
-        result.rule_failures.extend(failures)
-        if not any(RULE_FAILED.startswith(c) for c in settings.ignore):
-            result.findings.extend(rf.finding(read.form.family) for rf in failures)
-    position = {s.name: i for i, s in enumerate(grid.sheets)}
-    result.findings.sort(key=lambda f: _order(position, f))
+    result = FileResult(path=grid.path, grid=grid, sheets=reads)
+    failed_sheets = {grid.sheets[i].name: error for i, error in recompute_failed.items()}
+    notes = {sheet.name: sheet.notes for sheet in grid.sheets}
+    for form in forms_of(reads):
+        sheets = [p.sheet for p in form.parts] if isinstance(form, FormD) else [form.sheet]
+        error = next((failed_sheets[n] for n in sheets if n in failed_sheets), None)
+        _run_rules(form, rules, settings, result, notes, recompute_error=error)
+        if isinstance(form, FormP):
+            result.projects.append(ProjectFacts.of(form, grid.path))
+        elif isinstance(form, FormD) and form.narrative is not None:
+            narrative = form.narrative.narrative
+            if narrative is not None:
+                result.pending.extend(narrative.summaries)
+    # Summaries whose form P is in this workbook are checked now; the others wait for the
+    # other files of the call (link_projects with final=True, by the caller).
+    link_projects(result, result.projects, settings, final=False)
     return result
+
+
+def forms_of(reads: Sequence[SheetRead]) -> list[FormBase]:
+    """The forms the rules run on, in sheet order: each form S and P, and one form D.
+
+    The parts of form D (its tables and narrative, on several sheets) make one
+    :class:`FormD` per workbook, placed where its first part is.
+    """
+    out: list[FormBase] = []
+    parts: list[FormBase] = []
+    for read in reads:
+        form = read.form
+        if read.status != "form" or form is None:
+            continue
+        if form.kind == "Dpart":
+            if not parts:
+                out.append(form)  # a placeholder, replaced below
+            parts.append(form)
+        else:
+            out.append(form)
+    if parts:
+        out[out.index(parts[0])] = assemble_d(parts)
+    return out
+
+
+def assemble_d(parts: Sequence[FormBase]) -> FormD:
+    """One form D from its parts: tables by number (a repeated number goes to ``extra``)."""
+    form = FormD(sheet=parts[0].sheet, family=parts[0].family)
+    for part in parts:
+        if isinstance(part, DTable):
+            if part.number and part.number not in form.tables:
+                form.tables[part.number] = part
+            else:
+                form.extra.append(part)
+        elif isinstance(part, NarrativePart) and form.narrative is None:
+            form.narrative = part
+        form.uncached_formulas.extend(part.uncached_formulas)
+        form.unrecomputed_formulas.update(part.unrecomputed_formulas)
+        form.recomputed_formulas.extend(part.recomputed_formulas)
+        form.stale_formulas.extend(part.stale_formulas)
+    return form
+
+
+def _applies(rule: Rule, form: FormBase) -> bool:
+    return rule.form == form.kind or rule.form == ANY_FORM
+
+
+def _run_rules(
+    form: FormBase,
+    rules: Sequence[Rule],
+    settings: Settings,
+    result: FileResult,
+    notes: dict[str, dict[tuple[int, int], str]],
+    *,
+    recompute_error: str | None = None,
+) -> None:
+    """Run the rules that apply to ``form`` into ``result`` (each rule's ``form`` is its kind).
+
+    A rule that raises never loses the other findings: its failure is recorded
+    (and shown as an X001 finding on the form's first cell unless X001 is ignored).
+    """
+    ctx = RuleContext(settings=settings, family=form.family, file=result.path)
+    params = ctx.params
+    found: list[Finding] = []
+    failures: list[RuleFailure] = []
+    start = form.start
+    where = (start.sheet, start.address) if start is not None else (form.sheet, "")
+    if recompute_error is not None:
+        failures.append(RuleFailure(RECOMPUTE_RULE, result.path, *where, error=recompute_error))
+    for rule in rules:
+        if not _applies(rule, form):
+            continue
+        if rule.scored_only and not params.scored:
+            continue
+        try:
+            found.extend(rule.run(form, ctx))
+        except Exception as e:  # a rule bug must not lose the other findings
+            log.info("rule %s failed on %s!%s", rule.code, result.path, where[0], exc_info=True)
+            found.extend(ctx._drain())  # what it reported before failing
+            failures.append(RuleFailure(rule.code, result.path, *where, f"{type(e).__name__}: {e}"))
+    result.findings.extend(_mark_explained(_dedupe(found), notes, settings))
+    # A failure is never "explained" by a note, and only an explicit ignore hides it.
+    result.rule_failures.extend(failures)
+    if not any(RULE_FAILED.startswith(c) for c in settings.ignore):
+        result.findings.extend(rf.finding(form.family) for rf in failures)
+    _sort(result)
+
+
+def _sort(result: FileResult) -> None:
+    position = {s.sheet: i for i, s in enumerate(result.sheets)}
+    result.findings.sort(key=lambda f: _order(position, f))
+
+
+def link_projects(
+    result: FileResult,
+    facts: Sequence[ProjectFacts],
+    settings: Settings | None = None,
+    *,
+    final: bool = True,
+) -> None:
+    """Hold each pending project summary of ``result``'s narrative to its form P in ``facts``.
+
+    A summary whose form is found is checked by the link rules (form ``"link"``)
+    and leaves ``result.pending``.  With ``final`` (no other file will come), the
+    summaries still unmatched are checked against nothing: the link rules list
+    them as not found.  ``facts`` may come from any file of the call.
+    """
+    if not result.pending:
+        return
+    settings = settings or Settings()
+    rules = [
+        r
+        for r in all_rules()
+        if r.form == LINK_FORM and settings.enabled(r.code, r.default)
+    ]
+    grid = result.grid
+    notes = {s.name: s.notes for s in grid.sheets} if grid is not None else {}
+    waiting = []
+    for summary in result.pending:
+        match = find_project(summary.name, facts)
+        if match is None and not final:
+            waiting.append(summary)
+            continue
+        sheet = summary.ref.sheet if summary.ref is not None else ""
+        link = ProjectLink(sheet, "final_accounts", summary=summary, facts=match, file=result.path)
+        _run_rules(link, rules, settings, result, notes)
+    result.pending = waiting
+
+
+def link_batch(results: Sequence[FileResult], settings: Settings | None = None) -> list[FileResult]:
+    """The last step of a check call: every file's pending summaries held to every file's forms P.
+
+    Returns the results that got new findings (their annotated copies are out of date).
+    """
+    facts = [f for fr in results for f in fr.projects]
+    changed = []
+    for fr in results:
+        if fr.pending:
+            link_projects(fr, facts, settings, final=True)
+            changed.append(fr)
+    return changed
 
 
 def apply_recompute(
@@ -204,15 +320,6 @@ def _recorded(grid: Grid, recalc: Recalc) -> tuple[Grid, list[int]]:
     return replace(grid, sheets=sheets), changed
 
 
-def _form_start(form: FormS) -> str:
-    """The first cell of the form: the earliest of its title, project and fund header."""
-    refs = [f.ref for f in (form.title, form.project) if f is not None and f.ref is not None]
-    if form.fund is not None and form.fund.header is not None:
-        refs.append(form.fund.header)
-    first = min(refs, key=lambda r: (r.row, r.col), default=None)
-    return first.address if first is not None else ""
-
-
 def _order(position: dict[str, int], f: Finding) -> tuple[int, int, int, str]:
     """Workbook sheet order, then row, column and code."""
     row, col = parse_address(f.cell) if f.cell else (0, 0)
@@ -231,13 +338,13 @@ def _dedupe(found: Iterable[Finding]) -> list[Finding]:
 
 
 def _mark_explained(
-    found: list[Finding], notes: dict[tuple[int, int], str], settings: Settings
+    found: list[Finding], notes: dict[str, dict[tuple[int, int], str]], settings: Settings
 ) -> Iterator[Finding]:
     """A cell whose note starts with the marker (【已说明】…) has its findings explained."""
     marker = settings.explained_marker
     for f in found:
         if f.cell:
-            note = notes.get(parse_address(f.cell), "")
+            note = notes.get(f.sheet, {}).get(parse_address(f.cell), "")
             text = note.strip()
             if text.startswith(marker):
                 yield replace(f, explained=True, explanation=text[len(marker) :].strip() or marker)
@@ -321,15 +428,19 @@ def check_paths(
 
     ``jobs`` > 1 checks the files in that many worker processes
     (:func:`budgetlint.batch.run`); the results are the same and in input order.
-    ``progress`` is called with each path as its result arrives, in input order.
+    ``progress`` is called with each path as its result arrives, in input order (a
+    file whose narrative waits for the other files' forms P comes last); the result
+    lists the files in input order.
     With ``keep_forms`` (the default) each result keeps its grid and form models,
     which the HTML report draws; without, results are slim (what a worker sends).
     """
     from budgetlint.batch import plan, run
 
     batch = BatchResult()
+    done = []
     for out in run(plan(paths), settings or Settings(), workers=jobs, keep_forms=keep_forms):
         if progress:
             progress(out.path)
-        batch.files.append(out.result)
+        done.append(out)
+    batch.files = [out.result for out in sorted(done, key=lambda o: o.index)]
     return batch

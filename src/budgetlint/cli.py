@@ -372,8 +372,10 @@ def _run_check(args: argparse.Namespace, settings: Settings) -> int:
     batch = BatchResult()
     written = 0
     try:
+        order: list[int] = []
         for out in _outcomes(args, jobs, settings, workers, keep_forms, progress):
             batch.files.append(out.result)
+            order.append(out.index)
             if out.output_error:
                 problems.append(out.output_error)
             elif out.written is not None:
@@ -389,6 +391,9 @@ def _run_check(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_USAGE
     finally:
         progress.close()
+    # A narrative held back to be linked with every file's forms P came last: the JSON and
+    # the reports list the files in input order all the same.
+    batch.files = [batch.files[i] for i in sorted(range(len(order)), key=order.__getitem__)]
 
     if args.format == "json":
         import json
@@ -464,6 +469,20 @@ def _outcomes(
             jobs, settings, workers=workers, keep_forms=keep_forms, on_done=progress.finished
         )
         return
+    from budgetlint.batch import linked_outcomes
+
+    yield from linked_outcomes(
+        _cluster_outcomes(args, jobs, settings, keep_forms, progress), jobs, settings
+    )
+
+
+def _cluster_outcomes(
+    args: argparse.Namespace,
+    jobs: list[Job],
+    settings: Settings,
+    keep_forms: bool,
+    progress: Any,
+) -> Iterator[Outcome]:
     from budgetlint.batch import Outcome, annotate_outcome
 
     try:
@@ -666,7 +685,7 @@ def _internal_rule(code: str) -> Rule:
 
 
 def _inspect(args: argparse.Namespace) -> int:
-    from budgetlint.forms.form_s import read_grid
+    from budgetlint.forms import read_grid
     from budgetlint.hosts import ReadError, read_workbook
     from budgetlint.inspect import to_json, to_text
 

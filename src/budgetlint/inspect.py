@@ -6,11 +6,15 @@ layout was understood; the tests state what the reader must produce with it.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
 from budgetlint.families import family_name
-from budgetlint.model import Field, FormS, FundRow, Indicator, SheetRead, WeightGroup
+from budgetlint.grid import CellRef
+from budgetlint.model import Field, FormBase, FormS, FundRow, Indicator, SheetRead, WeightGroup
+from budgetlint.model_d import DTable, NarrativePart
+from budgetlint.model_p import MATRIX_COLUMNS, MATRIX_ROWS, FormP
 from budgetlint.values import Value
 
 _FUND_LABEL = {
@@ -127,13 +131,40 @@ def form_dict(form: FormS) -> dict[str, Any]:
     }
 
 
+_SKIPPED_FIELDS = frozenset(
+    {"uncached_formulas", "unrecomputed_formulas", "recomputed_formulas", "stale_formulas"}
+)
+
+
+def _plain(obj: Any) -> Any:
+    """A model object (form P, a part of form D) as JSON data: every field with its cell."""
+    if isinstance(obj, Field):
+        return field_dict(obj)
+    if isinstance(obj, CellRef):
+        return obj.address
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {
+            f.name: _plain(getattr(obj, f.name))
+            for f in dataclasses.fields(obj)
+            if f.name not in _SKIPPED_FIELDS
+        }
+    if isinstance(obj, dict):
+        return {str(k): _plain(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_plain(v) for v in obj]
+    return _val(obj)
+
+
 def sheet_dict(read: SheetRead) -> dict[str, Any]:
     d: dict[str, Any] = {"sheet": read.sheet, "status": read.status, "family": read.family}
     if read.status != "form":
         d["reason"] = read.reason
         d["labels"] = read.labels
-    if read.form is not None:
+    if isinstance(read.form, FormS):
         d["form"] = form_dict(read.form)
+    elif read.form is not None:
+        d["form_kind"] = read.form.kind
+        d["form"] = {"family_name": family_name(read.form.family), **_plain(read.form)}
     return d
 
 
@@ -165,6 +196,9 @@ def to_text(path: str, reads: list[SheetRead]) -> str:
         f = r.form
         assert f is not None
         out.append(f"  [{r.sheet}] 版式：{family_name(f.family)}（{f.family}）")
+        if not isinstance(f, FormS):
+            out.extend(_other_text(f))
+            continue
         out.append(f"    项目：{_c(f.project)}  金额：{_c(f.amount)}")
         if f.fund is not None:
             w = f"，分值 {f.fund.weight:g}" if f.fund.weight is not None else ""
@@ -203,3 +237,78 @@ def to_text(path: str, reads: list[SheetRead]) -> str:
         if f.skipped_rows:
             out.append(f"    跳过的模板行：{', '.join(map(str, f.skipped_rows))}")
     return "\n".join(out)
+
+
+def _other_text(f: FormBase) -> list[str]:
+    """The text dump of a form P or a part of form D."""
+    out: list[str] = []
+    if isinstance(f, FormP):
+        out.append(f"    项目：{f.project or '（无）'}  标题：{_c(f.title)}")
+        if f.matrix is not None:
+            out.append(f"    资金安排情况（单位 {f.matrix.unit}）：")
+            for key, row in f.matrix.rows.items():
+                cells = "  ".join(
+                    f"{MATRIX_COLUMNS[c]} {_c(row.cells[c])}"
+                    for c in MATRIX_COLUMNS
+                    if c in row.cells
+                )
+                out.append(f"      {''.join(MATRIX_ROWS[key])}: {cells}")
+        if f.use is not None:
+            out.append(f"    资金使用情况（{len(f.use.rows)} 行）：")
+            for u in f.use.rows:
+                out.append(
+                    f"      {_c(u.label)} 合计 {_c(u.total)} 财政 {_c(u.fiscal)} 其他 {_c(u.other)}"
+                    f" 专款专用 {_c(u.earmarked)}"
+                )
+        sc = f.scorecard
+        if sc is not None:
+            out.append(f"    评分表（{len(sc.items)} 项三级指标）：")
+            for l1 in sc.level1:
+                out.append(f"      一级 {_c(l1.label)} 权重 {_c(l1.weight)}")
+                for item in l1.items:
+                    out.append(f"          {_item_text(item)}")
+                for sub in l1.subtotals:
+                    out.append(f"        二级 {sub.name or '（未列名称）'} 权重 {_c(sub.weight)}")
+                    for item in sub.items:
+                        out.append(f"          {_item_text(item)}")
+            out.append(
+                f"    总计：权重 {_c(sc.total_weight)} 得分 {_c(sc.total_score)}  等级 {_c(sc.grade)}"
+            )
+    elif isinstance(f, DTable):
+        out.append(f"    {f.name}（单位 {f.unit}，{len(f.rows)} 行）")
+        for row in f.rows:
+            vals = "  ".join(f"{k} {_c(v)}" for k, v in row.values.items())
+            side = {"income": "收入 ", "expenditure": "支出 "}.get(row.side, "")
+            out.append(f"      {side}{row.key} {_c(row.label)}: {vals}")
+    elif isinstance(f, NarrativePart) and f.narrative is not None:
+        n = f.narrative
+        out.append(
+            f"    情况说明：{len(n.paragraphs)} 段，引用数字 {len(n.figures)} 个，"
+            f"项目绩效自评综述 {len(n.summaries)} 个"
+        )
+        for s in n.summaries:
+            parts = [
+                f"{what} {fig.text}"
+                for what, fig in (
+                    ("得分", s.score),
+                    ("预算", s.budget),
+                    ("执行", s.executed),
+                    ("执行率", s.rate),
+                )
+                if fig is not None
+            ]
+            where = f"@{s.ref.address}" if s.ref is not None else ""
+            out.append(f"      ({s.number}) {s.name}{where}: {'，'.join(parts)}")
+    return out
+
+
+def _item_text(item: Any) -> str:
+    kind = (
+        item.target.value.kind.value
+        if item.target is not None and isinstance(item.target.value, Value)
+        else "?"
+    )
+    return (
+        f"{_c(item.name)} 权重 {_c(item.weight)} 目标 {_c(item.target)}[{kind}] 业绩 {_c(item.actual)}"
+        f" 得分 {_c(item.score)}"
+    )

@@ -12,14 +12,16 @@ cell reads as a field with ``value`` None, a printed ``0.00`` as 0.0.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
 from budgetlint.grid import CellRef
 from budgetlint.model import Field, FormBase
+from budgetlint.model_p import ProjectFacts
 
 if TYPE_CHECKING:
-    from budgetlint.narrative import Narrative
+    from budgetlint.narrative import Narrative, ProjectSummary
 
 #: The tables by number: 公开0N表 -> title.
 TABLE_TITLES: dict[int, str] = {
@@ -246,3 +248,43 @@ class FormD(FormBase):
             if p.start is not None:
                 return p.start
         return None
+
+
+@dataclass
+class ProjectLink(FormBase):
+    """A narrative's project summary and the form P it quotes (None: found in no file).
+
+    What the link rules (form ``"link"``) run on; ``sheet`` and ``family`` are the
+    narrative's.  ``file`` is the narrative's file; ``facts.file`` the form's.
+    """
+
+    kind: ClassVar[str] = "link"
+
+    summary: ProjectSummary | None = None
+    facts: ProjectFacts | None = None
+    file: str = ""
+
+    @property
+    def start(self) -> CellRef | None:
+        return self.summary.ref if self.summary is not None else None
+
+
+def project_key(name: str) -> str:
+    """A project name as summaries and form titles are matched: normalised, no 项目 suffix.
+
+    ``研究（执法督查）业务（新）`` and ``研究(执法督查)业务(新)项目`` give the same key.
+    """
+    from budgetlint.text import norm
+
+    k = norm(name).replace("“", "").replace("”", "").replace('"', "")
+    for suffix in ("项目绩效情况自评表", "绩效自评综述", "项目"):
+        k = k.removesuffix(suffix)
+    return k
+
+
+def find_project(name: str, facts: Sequence[ProjectFacts]) -> ProjectFacts | None:
+    """The form P whose project is ``name`` (same key); the first one of a repeated name."""
+    key = project_key(name)
+    if not key:
+        return None
+    return next((f for f in facts if project_key(f.project) == key), None)

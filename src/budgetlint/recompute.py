@@ -808,7 +808,7 @@ def form_targets(grid: Grid, settings: Settings | None = None) -> tuple[list[Cel
     Only sheets with formulas are read (a workbook of 300 sheets of figures costs
     nothing here); the summary sheet budgetlint's annotate added is never a form.
     """
-    from budgetlint.forms.form_s import read_sheet
+    from budgetlint.forms import read_sheet
 
     targets: list[CellKey] = []
     forms: list[str] = []

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from budgetlint.findings import Finding, Severity
 from budgetlint.grid import Grid
 from budgetlint.model import SheetRead
+from budgetlint.model_p import ProjectFacts
+
+if TYPE_CHECKING:
+    from budgetlint.narrative import ProjectSummary
 
 #: Codes budgetlint reports about itself, not about the form: {code: (name, title, doc)}.
 #: They are known codes for ``select``/``ignore`` and ``budgetlint rules CODE``.
@@ -80,6 +85,11 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None
     rule_failures: list[RuleFailure] = field(default_factory=list)
+    #: The figures of every form P of the file (what another file's narrative is held to).
+    projects: list[ProjectFacts] = field(default_factory=list)
+    #: The narrative's project summaries whose form P is not in this file: they wait for the
+    #: other files of the call (:func:`budgetlint.checker.link_batch`).
+    pending: list[ProjectSummary] = field(default_factory=list)
 
     @property
     def active(self) -> list[Finding]:
@@ -99,7 +109,7 @@ class FileResult:
 
         What the text and JSON output, the XLSX report and the annotator use is
         kept (paths, sheet statuses and families, findings, errors, rule
-        failures); only the HTML report, which draws the forms, needs the rest.
+        failures, the forms P's figures and pending summaries); only the HTML report, which draws the forms, needs the rest.
         A slim result pickles ~25× smaller: what a worker process sends back.
         """
         return replace(self, grid=None, sheets=[replace(s, form=None) for s in self.sheets])

@@ -827,8 +827,8 @@ def _split_target(conv: Callable[[str], str]) -> tuple[Workbook, dict[str, Sheet
 
 
 def _sangong_sheet(wb: Workbook, conv: Callable[[str], str]) -> SheetExpectation:
-    """A 三公经费 table: not a form S."""
-    s = _new_sheet(wb, "三公经费", "skipped", conv)
+    """A 三公经费 table as a unit publishes it beside its forms S: read as a part of form D."""
+    s = _new_sheet(wb, "三公经费", "final_accounts", conv)
     s.label(1, 1, "2023年度“三公”经费支出情况表", (1, 4), bold=True)
     s.label(2, 4, "单位：万元", align=_RIGHT)
     for c, h in enumerate(("项目", "预算数", "决算数", "增减率"), start=1):

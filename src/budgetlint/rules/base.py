@@ -10,13 +10,19 @@ from typing import Any
 
 from budgetlint.findings import Finding, Severity
 from budgetlint.grid import CellRef
-from budgetlint.model import Field, FormS
+from budgetlint.model import Field, FormBase
 from budgetlint.settings import Settings
 from budgetlint.tolerance import Verdict
 from budgetlint.tolerance import judge as _judge
 from budgetlint.tolerance import judge_sum as _judge_sum
 
-RuleFunc = Callable[[FormS, "RuleContext"], Iterable[Finding] | None]
+RuleFunc = Callable[[Any, "RuleContext"], Iterable[Finding] | None]
+
+#: ``Rule.form`` of a rule that runs on every form (the formula-cell rules).
+ANY_FORM = "*"
+#: ``Rule.form`` of a rule that runs on a narrative's project summary and its form P
+#: (:class:`budgetlint.model_d.ProjectLink`), once the forms of every file are known.
+LINK_FORM = "link"
 
 
 @dataclass(frozen=True)
@@ -29,11 +35,13 @@ class Rule:
     title: str
     doc: str
     func: RuleFunc
+    #: The kind of form the rule runs on: "S", "P", "D" (a workbook's 部门决算 as a whole),
+    #: "link" (a narrative's project summary with its form P) or "*" (every form).
     form: str = "S"
     scored_only: bool = False  # skipped for families without scores
     default: bool = True  # False: runs only when selected by its exact code
 
-    def run(self, form: FormS, ctx: RuleContext) -> list[Finding]:
+    def run(self, form: FormBase, ctx: RuleContext) -> list[Finding]:
         ctx._rule = self
         out = self.func(form, ctx)
         found = list(out) if out is not None else []

@@ -18,7 +18,10 @@ and one or more ``[[pass]]`` tables::
     项目支出绩效自评表 | > | > | …
     '''
 
-``grid`` is a whole sheet in the :mod:`budgetlint.gridtext` notation.
+``grid`` is a whole sheet in the :mod:`budgetlint.gridtext` notation.  A rule
+that looks at several sheets (form D's tables and narrative) has a grid of
+several sheets, each starting with a line ``=== 公开07表 ===`` (its name); its
+cells are then written ``公开07表!A5`` and ``rows`` is not used.
 ``settings`` is a table of :class:`budgetlint.settings.Settings` keys; the rule's
 own code is always added to ``select``.  A fail case must raise the rule at
 ``cell`` (at every cell of a list: ``cell = ["G5", "H5"]``); a pass case must not
@@ -92,8 +95,17 @@ class Case:
         return f"{self.code}-{self.kind}{self.index}"
 
     def sheet(self) -> Sheet:
-        """The sheet the grid describes."""
-        return parse(self.grid, SHEET_NAME)
+        """The sheet the grid describes (the first, for a grid of several sheets)."""
+        return self.sheets()[0]
+
+    def sheets(self) -> list[Sheet]:
+        """Every sheet the grid describes, in order."""
+        return [parse(text, name) for name, text in sections(self.grid)]
+
+    @property
+    def multi(self) -> bool:
+        """The grid describes several sheets (``=== name ===`` lines)."""
+        return len(sections(self.grid)) > 1 or sections(self.grid)[0][0] != SHEET_NAME
 
     def check_settings(self) -> Settings:
         """The settings to check the grid with: the case's, with its rule selected."""
@@ -103,7 +115,7 @@ class Case:
 
     def grid_lines(self) -> list[str]:
         """The grid's rows as written (comments dropped, row n at index n - 1)."""
-        return _lines(self.grid)
+        return grid_rows(self.grid)
 
 
 @dataclass(frozen=True)
@@ -122,7 +134,25 @@ class RuleCases:
         return self.fail if kind == "fail" else self.passing
 
 
-def _lines(grid: str) -> list[str]:
+_SECTION = re.compile(r"^===\s*(.+?)\s*===\s*$")
+
+
+def sections(grid: str) -> list[tuple[str, str]]:
+    """The sheets of a grid: ``[(name, notation)]``; one sheet named 示例 without ``===`` lines."""
+    lines = grid.splitlines()
+    if not any(_SECTION.match(line.strip()) for line in lines):
+        return [(SHEET_NAME, grid)]
+    out: list[tuple[str, list[str]]] = []
+    for line in lines:
+        m = _SECTION.match(line.strip())
+        if m:
+            out.append((m.group(1), []))
+        elif out:
+            out[-1][1].append(line)
+    return [(name, "\n".join(body) + "\n") for name, body in out]
+
+
+def grid_rows(grid: str) -> list[str]:
     """The rows of a notation as written: comment lines dropped, trailing blank rows too."""
     lines = [ln for ln in grid.splitlines() if not ln.lstrip().startswith("#")]
     while lines and not lines[-1].strip():
@@ -203,11 +233,17 @@ def _case(code: str, kind: Kind, index: int, t: dict[str, Any], where: str) -> C
     grid = t.get("grid", "")
     if not grid.strip():
         raise fail("缺少 grid")
-    try:
-        parse(grid, SHEET_NAME)
-    except GridTextError as e:
-        raise fail(f"grid 无法解析：{e}") from e
-    lines = _lines(grid)
+    parts = sections(grid)
+    if len({name for name, _ in parts}) < len(parts):
+        raise fail("grid 中有重名的工作表")
+    for name, text in parts:
+        try:
+            parse(text, name)
+        except GridTextError as e:
+            raise fail(f"grid 无法解析（{name}）：{e}") from e
+    multi = len(parts) > 1 or parts[0][0] != SHEET_NAME
+    sheet_lines = {name: grid_rows(text) for name, text in parts}
+    lines = grid_rows(parts[0][1])
     n_rows = len(lines)
     cell = t.get("cell")
     cells: list[str] = []
@@ -218,19 +254,27 @@ def _case(code: str, kind: Kind, index: int, t: dict[str, Any], where: str) -> C
         for c in listed:
             if not isinstance(c, str):
                 raise fail(f"cell 中的 {c!r} 不是单元格地址")
+            name, bang, addr = c.rpartition("!")
+            if multi and not bang:
+                raise fail(f"cell {c!r} 应写明工作表（如 公开07表!A5）")
+            if bang and name not in sheet_lines:
+                raise fail(f"cell {c!r} 的工作表 {name} 不在 grid 中")
+            in_lines = sheet_lines[name] if bang else lines
             try:
-                row, col = parse_address(c)
+                row, col = parse_address(addr)
             except ValueError as e:
                 raise fail(f"cell {c!r} 不是单元格地址") from e
-            if not (1 <= row <= n_rows and col <= len(split_cells(lines[row - 1]))):
-                raise fail(f"cell {c} 不在 grid 内（{n_rows} 行）")
-            address = c.strip().upper().replace("$", "")
+            if not (1 <= row <= len(in_lines) and col <= len(split_cells(in_lines[row - 1]))):
+                raise fail(f"cell {c} 不在 grid 内（{len(in_lines)} 行）")
+            address = (f"{name}!" if bang else "") + addr.strip().upper().replace("$", "")
             if address not in cells:
                 cells.append(address)
     elif cell is not None:
         raise fail("正例不应有 cell")
     rows: tuple[int, ...] | None = None
     if "rows" in t:
+        if multi:
+            raise fail("多张工作表的 grid 不用 rows")
         rows = _rows(t["rows"], n_rows, fail)
     layout = t.get("layout", DEFAULT_LAYOUT)
     from budgetlint.families import FAMILIES

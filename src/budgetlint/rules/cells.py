@@ -25,8 +25,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from budgetlint.grid import EXCEL_ERRORS, CellValue, address
-from budgetlint.model import Field, FormS
-from budgetlint.rules.base import RuleContext, rule
+from budgetlint.model import Field, FormBase, FormS
+from budgetlint.rules.base import ANY_FORM, RuleContext, rule
 from budgetlint.rules.completeness import _numeric_fields
 from budgetlint.values import Kind, parse_value
 
@@ -103,8 +103,8 @@ def check_text_not_number(form: FormS, ctx: RuleContext) -> None:
         ctx.report(f, f"{what}应为数字，实际为文本“{text}”", expected="数字", actual=text)
 
 
-@rule("S406", "formula-not-calculated", "warning", "公式无缓存值")
-def check_formula_not_calculated(form: FormS, ctx: RuleContext) -> None:
+@rule("S406", "formula-not-calculated", "warning", "公式无缓存值", form=ANY_FORM)
+def check_formula_not_calculated(form: FormBase, ctx: RuleContext) -> None:
     """The sheet has formula cells without a value: the file was saved without calculating.
 
     Excel stores each formula's last result next to it; a workbook written by a
@@ -141,8 +141,8 @@ def check_formula_not_calculated(form: FormS, ctx: RuleContext) -> None:
     )
 
 
-@rule("S407", "formula-stale", "warning", "公式缓存值未更新")
-def check_formula_stale(form: FormS, ctx: RuleContext) -> None:
+@rule("S407", "formula-stale", "warning", "公式缓存值未更新", form=ANY_FORM)
+def check_formula_stale(form: FormBase, ctx: RuleContext) -> None:
     """A formula cell stores a result that is not what its formula computes.
 
     A workbook saved with manual calculation (公式 → 计算选项 → 手动), or edited by
@@ -177,8 +177,8 @@ def check_formula_stale(form: FormS, ctx: RuleContext) -> None:
         )
 
 
-@rule("S408", "formula-recomputed", "note", "公式按重算值检查")
-def check_formula_recomputed(form: FormS, ctx: RuleContext) -> None:
+@rule("S408", "formula-recomputed", "note", "公式按重算值检查", form=ANY_FORM)
+def check_formula_recomputed(form: FormBase, ctx: RuleContext) -> None:
     """Formula cells without a stored result were checked with their recomputed values.
 
     A workbook written by a program that does not calculate (a template filled

@@ -14,7 +14,7 @@ from typing import Any
 
 from budgetlint.grid import column_letter, parse_address
 from budgetlint.rules.base import Rule
-from budgetlint.rules.cases import Case, has_cases, load_cases, split_cells
+from budgetlint.rules.cases import Case, grid_rows, has_cases, load_cases, sections, split_cells
 
 #: Headings of the example sections an older docstring may still carry; the page
 #: shows the case data instead, so the prose stops at the first of them.
@@ -74,6 +74,15 @@ def render_case(case: Case) -> list[str]:
     if case.xfail:
         lines.append(f"   注：规则目前与此例不符（{case.xfail}）")
     lines.append("")
+    if case.multi:
+        for name, text in sections(case.grid):
+            marked = [c.rpartition("!")[2] for c in case.cells if c.rpartition("!")[0] == name]
+            lines.append(f"   工作表「{name}」")
+            lines.extend("   " + row for row in _table(grid_rows(text), None, marked))
+            lines.append("")
+        while lines and not lines[-1]:
+            lines.pop()
+        return lines
     lines.extend("   " + row for row in grid_table(case))
     return lines
 
@@ -81,9 +90,13 @@ def render_case(case: Case) -> list[str]:
 def grid_table(case: Case) -> list[str]:
     """The case's rows (``rows``, default all) as an aligned table with row numbers and
     column letters; the reported cells are shown in brackets."""
-    raw = [split_cells(line) for line in case.grid_lines()]
-    numbers = list(case.rows) if case.rows else list(range(1, len(raw) + 1))
-    marks = [parse_address(c) for c in case.cells]
+    return _table(case.grid_lines(), case.rows, list(case.cells))
+
+
+def _table(grid_lines: list[str], rows: tuple[int, ...] | None, cells: list[str]) -> list[str]:
+    raw = [split_cells(line) for line in grid_lines]
+    numbers = list(rows) if rows else list(range(1, len(raw) + 1))
+    marks = [parse_address(c) for c in cells]
     owner = _owners(raw)
     table: dict[int, list[str]] = {}
     for r in numbers:

@@ -602,7 +602,15 @@ def check_criterion_unparsed(form: FormP, ctx: RuleContext) -> None:
     Listed with its text so that a reviewer checks it by hand; never passed silently.
     """
     for item in _items(form):
-        if item.criterion is None or item.criterion.value is None or item.score is None:
+        if item.score is None or item.score.value is None:
+            continue
+        if item.criterion is None or item.criterion.value is None:
+            ctx.report(
+                item.criterion if item.criterion is not None else item.score,
+                f"未核对：“{item.name.text}”没有评分标准，评分结果 {item.score.text} 需人工核对",
+                expected="评分标准",
+                actual="（空）",
+            )
             continue
         crit = _criterion(item.criterion.value)
         if crit.kind != "unparsed":
