@@ -216,11 +216,7 @@ def link_projects(
     if not result.pending:
         return
     settings = settings or Settings()
-    rules = [
-        r
-        for r in all_rules()
-        if r.form == LINK_FORM and settings.enabled(r.code, r.default)
-    ]
+    rules = [r for r in all_rules() if r.form == LINK_FORM and settings.enabled(r.code, r.default)]
     grid = result.grid
     notes = {s.name: s.notes for s in grid.sheets} if grid is not None else {}
     waiting = []
