@@ -25,11 +25,12 @@ import pytest
 from budgetlint import addin
 from budgetlint.annotate import summary as S
 from budgetlint.annotate.comments import SEPARATOR, note_runs
-from budgetlint.checker import check_file
+from budgetlint.checker import check_file, link_projects
 from budgetlint.findings import Finding, Severity
 from budgetlint.grid import MergedRange, address, parse_address
 from budgetlint.hosts import read_workbook
 from budgetlint.hosts import xlwings_host as H
+from budgetlint.results import FileResult
 from budgetlint.style import FILL, css_hex
 from tests.xlwings_fixtures import (
     actions,
@@ -60,9 +61,17 @@ def open_book(xw: Any, data: dict[str, Any]) -> Any:
     return xw.Book(json=copy.deepcopy(data))
 
 
+def checked_alone(path: Path) -> FileResult:
+    """``check_file`` as ``budgetlint check FILE`` finishes it: the workbook checked alone, its
+    narrative's project summaries held to its own forms P (what the add-in does)."""
+    ref = check_file(path)
+    link_projects(ref, ref.projects)
+    return ref
+
+
 def expected_marks(path: Path) -> dict[tuple[str, tuple[int, int]], str]:
     """(sheet, cell) -> fill of what ``budgetlint check --annotate`` marks in ``path``."""
-    ref = check_file(path)
+    ref = checked_alone(path)
     assert ref.grid is not None
     out = {}
     for sheet, cells in addin.mark_targets(ref.grid, ref.findings).items():
@@ -196,7 +205,7 @@ def test_check_with_desktop_reads_equals_the_file_check(
     data = book_json(path)
     book = open_book(xw, data)
     summary = addin.check_book(book)
-    ref = check_file(path)
+    ref = checked_alone(path)
     key = lambda f: (f.sheet, f.cell, f.code, f.severity, f.message)  # noqa: E731
     assert sorted(map(key, summary.findings)) == sorted(map(key, ref.findings))
     after = apply_actions(data, book.json()["actions"])
