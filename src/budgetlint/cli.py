@@ -533,10 +533,15 @@ def _print_summary_line(batch: BatchResult, out: TextIO) -> None:
 
     c = batch.counts()
     explained = sum(len(fr.explained) for fr in batch.files)
-    sheets = sum(1 for fr in batch.files for s in fr.sheets if s.status == "form")
+    from budgetlint.families import FAMILIES
+
+    forms = [s.family for fr in batch.files for s in fr.sheets if s.status == "form"]
+    accounts = sum(1 for f in forms if f in FAMILIES and FAMILIES[f].form == "D")
+    parts = [f"{len(forms) - accounts} 张自评表"] if len(forms) > accounts or not accounts else []
+    sheets = "、".join([*parts, *([f"{accounts} 张决算表"] if accounts else [])])
     unreadable = len(batch.errors)
     line = (
-        f"共检查 {len(batch.files)} 个文件、{sheets} 张自评表：错误 {c[Severity.ERROR]}，"
+        f"共检查 {len(batch.files)} 个文件、{sheets}：错误 {c[Severity.ERROR]}，"
         f"警告 {c[Severity.WARNING]}，提示 {c[Severity.NOTE]}"
     )
     if explained:
