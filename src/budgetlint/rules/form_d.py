@@ -806,26 +806,33 @@ def _by_class(
             )
 
 
+def _class_totals(
+    ctx: RuleContext, early: DTable | None, early_col: str, late: DTable | None, late_col: str
+) -> None:
+    """A two-sided total table's expenditure by 类 against a coded table's 类 rows, and its
+    本年支出合计 against the coded table's 合计 (reported in the later, coded table)."""
+    if early is None or late is None:
+        return
+    _by_class(ctx, early, early_col, late, late_col)
+    a, b = early.row("本年支出合计", "expenditure"), late.row("合计")
+    if a is not None and b is not None:
+        check_same(
+            ctx,
+            late,
+            cell_name(late, b, late_col),
+            b.value(late_col),
+            early,
+            cell_name(early, a, early_col),
+            [Term(row_name(early, a), a.value(early_col))],
+        )
+
+
 @rule("D202", "d01-03", "error", "收入支出决算总表与支出决算表不一致", form=D)
 def check_01_03(form: FormD, ctx: RuleContext) -> None:
     """公开01表's expenditure by 类 is 公开03表 支出决算表's 类 rows (本年支出合计),
     and 01's 本年支出合计 is 03's 合计.  Reported at 公开03表's cell.
     """
-    t1, t3 = form.table(1), form.table(3)
-    if t1 is None or t3 is None:
-        return
-    _by_class(ctx, t1, "amount", t3, "total")
-    a, b = t1.row("本年支出合计", "expenditure"), t3.row("合计")
-    if a is not None and b is not None:
-        check_same(
-            ctx,
-            t3,
-            cell_name(t3, b, "total"),
-            b.value("total"),
-            t1,
-            cell_name(t1, a, "amount"),
-            [Term(row_name(t1, a), a.value("amount"))],
-        )
+    _class_totals(ctx, form.table(1), "amount", form.table(3), "total")
 
 
 @rule("D203", "d04-05", "error", "财政拨款收支总表与一般公共预算支出表不一致", form=D)
@@ -833,21 +840,7 @@ def check_04_05(form: FormD, ctx: RuleContext) -> None:
     """公开04表's 一般公共预算财政拨款 by 类 is 公开05表's 类 rows (小计), and 04's
     本年支出合计 (一般公共预算财政拨款) is 05's 合计 小计.  Reported at 公开05表's cell.
     """
-    t4, t5 = form.table(4), form.table(5)
-    if t4 is None or t5 is None:
-        return
-    _by_class(ctx, t4, "general", t5, "total")
-    a, b = t4.row("本年支出合计", "expenditure"), t5.row("合计")
-    if a is not None and b is not None:
-        check_same(
-            ctx,
-            t5,
-            cell_name(t5, b, "total"),
-            b.value("total"),
-            t4,
-            cell_name(t4, a, "general"),
-            [Term(row_name(t4, a), a.value("general"))],
-        )
+    _class_totals(ctx, form.table(4), "general", form.table(5), "total")
 
 
 @rule("D204", "d05-06", "error", "一般公共预算基本支出与基本支出决算表不一致", form=D)

@@ -212,20 +212,8 @@ def check_use_total(form: FormP, ctx: RuleContext) -> None:
         ("other", "其他资金支出数"),
         ("earmarked", "财政资金专款专用数"),
     ):
-        t = getattr(total, attr)
-        terms = [getattr(r, attr) for r in use.items if getattr(r, attr) is not None]
-        if t is None or num(t) is None or not any(num(x) is not None for x in terms):
-            continue
-        exp = sum(num(x) or 0.0 for x in terms)
-        _report_verdict(
-            ctx,
-            ctx.judge_sum(t, terms, exp),
-            t,
-            f"资金使用情况合计行的{name}应为各项之和 {_yuan(t, exp)}，实际填 {t.text}",
-            expected=_yuan(t, exp),
-            computation=" + ".join(x.text or "0" for x in terms) + f" = {_yuan(t, exp)}",
-            related=terms,
-        )
+        terms = [getattr(r, attr) for r in use.items]
+        _sum_of(ctx, getattr(total, attr), terms, f"资金使用情况合计行的{name}应为各项之和")
 
 
 @rule("P202", "use-split", "error", "实际支出数不等于财政与其他之和", form=P)
@@ -235,20 +223,29 @@ def check_use_split(form: FormP, ctx: RuleContext) -> None:
     if use is None:
         return
     for r in use.rows:
-        t = r.total
-        terms = [x for x in (r.fiscal, r.other) if x is not None]
-        if t is None or num(t) is None or not any(num(x) is not None for x in terms):
-            continue
-        exp = sum(num(x) or 0.0 for x in terms)
-        _report_verdict(
-            ctx,
-            ctx.judge_sum(t, terms, exp),
-            t,
-            f"“{r.label.text}”的实际支出数合计应为 {_yuan(t, exp)}，实际填 {t.text}",
-            expected=_yuan(t, exp),
-            computation=" + ".join(x.text or "0" for x in terms) + f" = {_yuan(t, exp)}",
-            related=terms,
-        )
+        _sum_of(ctx, r.total, [r.fiscal, r.other], f"“{r.label.text}”的实际支出数合计应为")
+
+
+def _sum_of(
+    ctx: RuleContext,
+    total: Field[Any] | None,
+    parts: Sequence[Field[Any] | None],
+    what: str,
+) -> None:
+    """``total`` against the sum of ``parts`` (a blank part is 0; nothing to add: not checked)."""
+    terms = [x for x in parts if x is not None]
+    if total is None or num(total) is None or not any(num(x) is not None for x in terms):
+        return
+    exp = sum(num(x) or 0.0 for x in terms)
+    _report_verdict(
+        ctx,
+        ctx.judge_sum(total, terms, exp),
+        total,
+        f"{what} {_yuan(total, exp)}，实际填 {total.text}",
+        expected=_yuan(total, exp),
+        computation=" + ".join(x.text or "0" for x in terms) + f" = {_yuan(total, exp)}",
+        related=terms,
+    )
 
 
 @rule("P203", "use-vs-spent", "error", "资金使用合计与实际支出不符", form=P)
