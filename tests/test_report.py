@@ -138,11 +138,11 @@ def test_json_files_sheets_and_sorted_findings() -> None:
     assert bad["error"] == "无法打开“坏文件.xlsx”：不是有效的 xlsx 文件"
     assert bad["sheets"] == [] and bad["findings"] == []
     assert f1["sheets"] == [
-        {"sheet": "项目1", "status": "form", "family": "national",
+        {"sheet": "项目1", "status": "form", "form": "S", "family": "national",
          "family_name": NATIONAL, "reason": "", "labels": []},
-        {"sheet": "附表", "status": "unrecognized", "family": None, "family_name": None,
-         "reason": "", "labels": ["项目名称", "资金来源", "<b>备注</b>"]},
-        {"sheet": "封面", "status": "skipped", "family": None, "family_name": None,
+        {"sheet": "附表", "status": "unrecognized", "form": None, "family": None,
+         "family_name": None, "reason": "", "labels": ["项目名称", "资金来源", "<b>备注</b>"]},
+        {"sheet": "封面", "status": "skipped", "form": None, "family": None, "family_name": None,
          "reason": "不是绩效表（未找到表头）", "labels": []},
     ]  # fmt: skip
     assert clean["sheets"][0]["family_name"] == FAMILIES["ten_ninety"].name

@@ -229,6 +229,12 @@ def family_name(key: str | None) -> str | None:
     return fam.name if fam is not None else key
 
 
+def form_of(key: str | None) -> str | None:
+    """The form family ``key`` lays out: "S", "P" or "D" (None for None or an unknown key)."""
+    fam = FAMILIES.get(key) if key is not None else None
+    return fam.form if fam is not None else None
+
+
 def _matches(keys: list[str], needle: str) -> bool:
     n = norm(needle)
     return any(n in k for k in keys)

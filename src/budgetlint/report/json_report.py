@@ -6,14 +6,17 @@ Pure standard library (runs under Pyodide).  The shape is::
      "summary": {"files", "files_with_errors", "unreadable",
                  "error", "warning", "note", "explained", "by_rule": {code: n}},
      "files": [{"path", "error",
-                "sheets": [{"sheet", "status", "family", "family_name", "reason", "labels"}],
+                "sheets": [{"sheet", "status", "form", "family", "family_name", "reason",
+                            "labels"}],
                 "findings": [<finding dict>, ...]}]}
 
 Counts by severity and ``by_rule`` count the *active* (not explained) findings;
 ``explained`` counts the explained ones; ``files_with_errors`` counts files with
 at least one active finding of severity ``error``; ``unreadable`` counts files
 that could not be read.  A finding dict is :meth:`Finding.to_dict` without
-``extra``.  The helpers here (ordering, titles, summary) are shared by the HTML
+``extra``.  ``form`` is the form a sheet was read as: "S" (项目支出绩效自评表), "P"
+(项目绩效情况自评表), "D" (a table or the 情况说明 of a 部门决算), null when it is none.
+The helpers here (ordering, titles, summary) are shared by the HTML
 and XLSX reports.
 """
 
@@ -24,7 +27,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from budgetlint.families import family_name
+from budgetlint.families import family_name, form_of
 from budgetlint.findings import Finding, Severity
 from budgetlint.grid import parse_address
 from budgetlint.results import BatchResult, FileResult
@@ -126,6 +129,7 @@ def batch_dict(batch: BatchResult) -> dict[str, Any]:
                     {
                         "sheet": sr.sheet,
                         "status": sr.status,
+                        "form": form_of(sr.family),
                         "family": sr.family,
                         "family_name": family_name(sr.family),
                         "reason": sr.reason,
