@@ -18,9 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from budgetlint.criteria import Criterion, describe, expected_score, parse_criterion
 from budgetlint.model import Field
 from budgetlint.model_p import (
     MATRIX_COLUMNS,
@@ -35,9 +34,24 @@ from budgetlint.rules.helpers import num, pts
 from budgetlint.tolerance import Verdict
 from budgetlint.values import Kind
 
+if TYPE_CHECKING:
+    from budgetlint.criteria import Criterion
+
 P = "P"
-#: One parse per distinct 评分标准 text (four rules read each, and forms repeat them).
-_criterion = lru_cache(maxsize=4096)(parse_criterion)
+
+
+@lru_cache(maxsize=4096)
+def _criterion(text: str) -> Criterion:
+    """One parse per distinct 评分标准 text (four rules read each, and forms repeat them).
+
+    The parser (:mod:`budgetlint.criteria`, ~20 ms of patterns to compile) is imported
+    on the first form P, not with the rules.
+    """
+    from budgetlint.criteria import parse_criterion
+
+    return parse_criterion(text)
+
+
 _AMOUNT_ROWS = ("budget", "invested", "arrived", "spent", "balance")
 
 
@@ -523,6 +537,8 @@ def check_criterion_score(form: FormP, ctx: RuleContext) -> None:
             continue  # parts that cannot reach the weight: P403's
         t = item.target.value if item.target is not None else None
         a = item.actual.value if item.actual is not None else None
+        from budgetlint.criteria import describe, expected_score
+
         exp = expected_score(
             crit, w, t, a, rate=_rate(form, crit, item) if crit.kind == "execution" else None
         )
