@@ -27,6 +27,8 @@ def to_bytes(wb: Workbook) -> bytes:
     with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             data = src.read(info.filename)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                data = _sorted_merges(data)
             if info.filename == "docProps/core.xml":
                 # openpyxl stamps the save time into <dcterms:modified>.
                 data = re.sub(
@@ -39,6 +41,32 @@ def to_bytes(wb: Workbook) -> bytes:
             zi.external_attr = 0o600 << 16
             dst.writestr(zi, data)
     return out.getvalue()
+
+
+_MERGES = re.compile(rb"(<mergeCells[^>]*>)(.*?)(</mergeCells>)", re.S)
+_MERGE = re.compile(rb"<mergeCell [^>]*/>")
+_REF = re.compile(rb'ref="([A-Z]+)(\d+)')
+
+
+def _sorted_merges(xml: bytes) -> bytes:
+    """The sheet's ``<mergeCell>`` elements in reading order (row, then column).
+
+    openpyxl writes a sheet's merged ranges in the order of a set, which depends on
+    what the process did before: the same workbook built alone or after others
+    could differ in this order only.
+    """
+
+    def key(el: bytes) -> tuple[int, int, bytes]:
+        m = _REF.search(el)
+        if m is None:
+            return (0, 0, el)
+        return (int(m.group(2)), len(m.group(1)), m.group(1))
+
+    def fix(m: re.Match[bytes]) -> bytes:
+        cells = sorted(_MERGE.findall(m.group(2)), key=key)
+        return m.group(1) + b"".join(cells) + m.group(3)
+
+    return _MERGES.sub(fix, xml)
 
 
 def save(wb: Workbook, path: str | Path) -> Path:
