@@ -20,12 +20,14 @@ def read_sheet(sheet: Sheet, settings: Settings | None = None) -> SheetRead:
     from budgetlint.forms.form_d import read_sheet_d
     from budgetlint.forms.form_p import read_sheet_p
     from budgetlint.forms.form_s import read_sheet as read_sheet_s
+    from budgetlint.forms.form_s import sheet_labels
 
+    labels = sheet_labels(sheet)  # once: every reader decides from the same labels
     for reader in (read_sheet_p, read_sheet_d):
-        read = reader(sheet, settings)
+        read = reader(sheet, settings, labels=labels)
         if read is not None:
             return read
-    return read_sheet_s(sheet, settings)
+    return read_sheet_s(sheet, settings, labels=labels)
 
 
 def read_grid(grid: Grid, settings: Settings | None = None) -> list[SheetRead]:

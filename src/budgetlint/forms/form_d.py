@@ -200,15 +200,36 @@ def _detect(ctx: CellReader) -> _Found:
     return found
 
 
-def read_sheet_d(sheet: Sheet, settings: Settings | None = None) -> SheetRead | None:
-    """A table of form D or its narrative, read; None when the sheet is neither."""
+def _maybe_d(sheet: Sheet, labels: list[str]) -> bool:
+    """Whether the sheet can be a table of form D or its narrative (cheap, from its labels:
+    a mark, a table title or a narrative heading; else a paragraph naming 绩效自评综述)."""
+    for k in labels:
+        if _MARK.search(k) or _title_number(k) or any(w in k for w in _NARRATIVE_MARKS):
+            return True
+    return any(
+        isinstance(v, str) and len(v) >= _PARAGRAPH_MIN and any(w in v for w in _NARRATIVE_MARKS)
+        for _, _, v in sheet.nonempty()
+    )
+
+
+def read_sheet_d(
+    sheet: Sheet, settings: Settings | None = None, *, labels: list[str] | None = None
+) -> SheetRead | None:
+    """A table of form D or its narrative, read; None when the sheet is neither.
+
+    ``labels``: the sheet's labels (:func:`budgetlint.forms.form_s.sheet_labels`), when
+    the caller has them: a sheet they rule out is not indexed at all.
+    """
     del settings  # no setting changes how form D is read
+    from budgetlint.forms.form_s import sheet_labels
+
+    labels = sheet_labels(sheet) if labels is None else labels
+    if not _maybe_d(sheet, labels):
+        return None
     ctx = CellReader(sheet)
     found = _detect(ctx)
     if found.number:
-        from budgetlint.forms.form_s import sheet_labels
-
-        labels = sheet_labels(sheet)[:30]
+        labels = labels[:30]
         if len(found.marks) > 1:
             marks = "、".join(f"公开{n:02d}表" for n in sorted(found.marks))
             return SheetRead(
@@ -223,7 +244,7 @@ def read_sheet_d(sheet: Sheet, settings: Settings | None = None) -> SheetRead | 
             return SheetRead(sheet.name, "unrecognized", family=FAMILY, labels=labels, reason=why)
         return SheetRead(sheet.name, "form", form=table, family=FAMILY, labels=labels)
     if found.narrative:
-        return _read_narrative_part(ctx, found)
+        return _read_narrative_part(ctx, found, labels[:30])
     return None
 
 
@@ -235,8 +256,7 @@ def narrative_paragraphs(sheet: Sheet) -> list[tuple[CellRef | None, str]]:
     return [(sheet.ref(r, c), v.strip()) for r, c, v in sheet.nonempty() if isinstance(v, str)]
 
 
-def _read_narrative_part(ctx: CellReader, found: _Found) -> SheetRead:
-    from budgetlint.forms.form_s import sheet_labels
+def _read_narrative_part(ctx: CellReader, found: _Found, labels: list[str]) -> SheetRead:
     from budgetlint.narrative import read_narrative
 
     sheet = ctx.sheet
@@ -247,7 +267,7 @@ def _read_narrative_part(ctx: CellReader, found: _Found) -> SheetRead:
         heading=found.heading,
     )
     _formulas(sheet, part)
-    return SheetRead(sheet.name, "form", form=part, family=FAMILY, labels=sheet_labels(sheet)[:30])
+    return SheetRead(sheet.name, "form", form=part, family=FAMILY, labels=labels)
 
 
 # --- tables --------------------------------------------------------------------------

@@ -159,13 +159,15 @@ def is_form_p(labels: list[str]) -> bool:
     return "评分标准" in keys and "权重" in keys and "评分结果" in keys
 
 
-def read_sheet_p(sheet: Sheet, settings: Settings | None = None) -> SheetRead | None:
+def read_sheet_p(
+    sheet: Sheet, settings: Settings | None = None, *, labels: list[str] | None = None
+) -> SheetRead | None:
     """Read ``sheet`` as a form P; None when it is not one (another reader tries it).
 
     ``settings`` is accepted for the readers' common signature; reading a form P
-    takes no setting.
+    takes no setting.  ``labels``: the sheet's labels, when the caller has them.
     """
-    labels = sheet_labels(sheet)
+    labels = sheet_labels(sheet) if labels is None else labels
     if not is_form_p(labels):
         return None
     form = read_form_p(sheet)

@@ -230,9 +230,14 @@ def read_grid(grid: Grid, settings: Settings | None = None) -> list[SheetRead]:
     return [read_sheet(s, settings) for s in grid.sheets]
 
 
-def read_sheet(sheet: Sheet, settings: Settings | None = None) -> SheetRead:
-    """Read one sheet: a form S of some family, 版式未识别, or not a form (skipped)."""
-    labels = sheet_labels(sheet)
+def read_sheet(
+    sheet: Sheet, settings: Settings | None = None, *, labels: list[str] | None = None
+) -> SheetRead:
+    """Read one sheet: a form S of some family, 版式未识别, or not a form (skipped).
+
+    ``labels``: the sheet's :func:`sheet_labels`, when the caller has them already.
+    """
+    labels = sheet_labels(sheet) if labels is None else labels
     if not is_form_like(labels):
         return SheetRead(sheet.name, "skipped", labels=labels[:30], reason="不是绩效自评表")
     fam = detect(labels)
