@@ -51,3 +51,81 @@ def test_every_output_names_each_sheets_form() -> None:
     forms = {s["sheet"]: s["form"] for s in sheets}
     assert forms["附件1-19"] == "P" and forms["公开07表"] == "D" and forms["情况说明"] == "D"
     assert forms[result.sheets[0].sheet] == "S"
+
+
+# --------------------------------------------------------------------------- a package of files
+
+
+def _split(tmp_path: Path) -> tuple[Path, Path]:
+    """The 部门决算 example as it often arrives: the tables in one file, the 情况说明 in another."""
+    from openpyxl import load_workbook
+
+    narrative, tables = tmp_path / "情况说明.xlsx", tmp_path / "公开表.xlsx"
+    wb = load_workbook(D)
+    for name in [n for n in wb.sheetnames if n != "情况说明"]:
+        del wb[name]
+    wb.save(narrative)
+    wb = load_workbook(D)
+    del wb["情况说明"]
+    wb.save(tables)
+    return narrative, tables
+
+
+def test_a_narrative_is_held_to_the_tables_of_another_file_of_the_call(tmp_path: Path) -> None:
+    from budgetlint.checker import check_paths
+
+    narrative, tables = _split(tmp_path)
+    batch = check_paths([narrative, tables, P])
+    assert [fr.path for fr in batch.files] == [str(narrative), str(tables), str(P)]
+    found = batch.files[0].findings
+    three = [f for f in found if f.code == "D301" and f.cell == "A16"]
+    assert [f.severity.value for f in three] == ["error"]
+    assert "116.27 万元与《公开表.xlsx》公开07表 决算数 合计（G8） 81.55 万元 不符" in three[0].message
+    carry = next(f for f in found if f.code == "D301" and f.cell == "A10")
+    assert "364.62 万元与《公开表.xlsx》公开04表" in carry.message and "367.65" in carry.message
+    # the summaries are held to the forms P of the third file
+    assert any(f.code == "D401" and f.cell == "A44" for f in found)
+    assert not any(f.code.startswith("D3") for f in batch.files[1].findings)
+
+
+def test_a_narrative_alone_lists_what_it_quotes_from_tables_it_does_not_have(tmp_path: Path) -> None:
+    from budgetlint.checker import check_paths
+
+    narrative, _ = _split(tmp_path)
+    [fr] = check_paths([narrative]).files
+    assert not [f for f in fr.findings if f.code == "D301"]
+    unlinked = next(f for f in fr.findings if f.code == "D304" and f.cell == "A16")
+    assert "116.27 万元（工作簿中没有公开07表）" in unlinked.message
+
+
+def test_the_narrative_file_is_annotated_with_what_the_other_files_showed(tmp_path: Path) -> None:
+    import zipfile
+
+    from budgetlint.cli import main
+
+    narrative, tables = _split(tmp_path)
+    out = tmp_path / "已标注"
+    assert main(["check", str(narrative), str(tables), "--annotate", str(out), "-q"]) == 1
+    with zipfile.ZipFile(out / narrative.name) as z:
+        notes = "".join(
+            z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/comments")
+        )
+    assert "116.27" in notes and "81.55" in notes
+
+
+def test_an_explained_summary_stays_explained_when_linked_after_the_files(tmp_path: Path) -> None:
+    """A 【已说明】 note on a narrative's cell explains what is found there after the other
+    files were checked, though the narrative's result came back without its grid."""
+    from openpyxl import load_workbook
+    from openpyxl.comments import Comment
+
+    from budgetlint.checker import check_paths
+
+    narrative = tmp_path / "部门决算.xlsx"
+    wb = load_workbook(D)
+    wb["情况说明"]["A44"].comment = Comment("【已说明】得分以复核后的 90 分为准", "科室")
+    wb.save(narrative)
+    for jobs in (1, 2):
+        batch = check_paths([narrative, P], jobs=jobs, keep_forms=False)
+        [d401] = [f for f in batch.files[0].findings if f.code == "D401" and f.cell == "A44"]
+        assert d401.explained and d401.explanation == "得分以复核后的 90 分为准"

@@ -134,8 +134,8 @@ def _key(path: Path) -> str:
 def annotate_outcome(job: Job, out: Outcome) -> None:
     """Write the annotated copy (or annotate in place) for a readable file; errors are kept."""
     fr = out.result
-    if fr.error or fr.pending or (job.output is None and not job.in_place):
-        return  # pending: the narrative's summaries are linked first (linked_outcomes)
+    if fr.error or fr.waiting or (job.output is None and not job.in_place):
+        return  # waiting: the narrative is linked to the other files first (linked_outcomes)
     from budgetlint.annotate import AnnotateError, annotate, annotate_in_place
 
     src = job.path
@@ -364,16 +364,19 @@ def linked_outcomes(
     """The outcomes, with every narrative's project summaries held to the forms P of all files.
 
     A file whose narrative quotes a project whose form P is not in the file itself
-    is held back (its summaries are ``pending``) until every file is checked; then
-    its summaries are linked to the forms P of every file of the call
+    (its summaries are ``pending``), or whose workbook lacks some of the tables its
+    narrative quotes, is held back until every file is checked; then its narrative
+    is linked to the forms P and the tables of every file of the call
     (:func:`budgetlint.checker.link_projects`), it is annotated, and it comes
     last.  Every other outcome passes through in input order.
     """
     held: list[Outcome] = []
     facts = []
+    tables = []
     for out in outcomes:
         facts.extend(out.result.projects)
-        if out.result.pending:
+        tables.extend(out.result.accounts)
+        if out.result.waiting:
             held.append(out)
             continue
         yield out
@@ -383,7 +386,7 @@ def linked_outcomes(
 
     by_index = {job.index: job for job in jobs}
     for out in held:
-        link_projects(out.result, facts, settings, final=True)
+        link_projects(out.result, facts, settings, final=True, tables=tables)
         job = by_index.get(out.index)
         if job is not None:
             annotate_outcome(job, out)

@@ -30,7 +30,7 @@ from budgetlint.model_d import DTable, FormD, NarrativePart, ProjectLink, find_p
 from budgetlint.model_p import FormP, ProjectFacts
 from budgetlint.results import RULE_FAILED, BatchResult, FileResult, RuleFailure
 from budgetlint.rules import all_rules
-from budgetlint.rules.base import ANY_FORM, LINK_FORM, Rule, RuleContext
+from budgetlint.rules.base import ANY_FORM, LINK_FORM, NARRATIVE_FORM, Rule, RuleContext
 from budgetlint.settings import Settings
 
 if TYPE_CHECKING:
@@ -92,19 +92,27 @@ def check_grid(
     result = FileResult(path=grid.path, grid=grid, sheets=reads)
     failed_sheets = {grid.sheets[i].name: error for i, error in recompute_failed.items()}
     notes = {sheet.name: sheet.notes for sheet in grid.sheets}
-    for form in forms_of(reads):
+    forms = forms_of(reads)
+    for form in forms:
         sheets = [p.sheet for p in form.parts] if isinstance(form, FormD) else [form.sheet]
         error = next((failed_sheets[n] for n in sheets if n in failed_sheets), None)
         _run_rules(form, rules, settings, result, notes, recompute_error=error)
         if isinstance(form, FormP):
             result.projects.append(ProjectFacts.of(form, grid.path))
-        elif isinstance(form, FormD) and form.narrative is not None:
-            narrative = form.narrative.narrative
-            if narrative is not None:
-                result.pending.extend(narrative.summaries)
-    # Summaries whose form P is in this workbook are checked now; the others wait for the
-    # other files of the call (link_projects with final=True, by the caller).
-    link_projects(result, result.projects, settings, final=False)
+        elif isinstance(form, FormD):
+            result.accounts.extend(replace(t, file=grid.path) for t in form.tables.values())
+            if form.narrative is not None:
+                result.narrative = form.narrative
+                if form.narrative.narrative is not None:
+                    result.pending.extend(form.narrative.narrative.summaries)
+    # What this workbook can check alone is checked now: the summaries whose form P is here,
+    # the narrative when every table is here; the rest waits for the other files of the call
+    # (link_projects with final=True, by the caller).
+    link_projects(result, result.projects, settings, final=False, tables=result.accounts)
+    if result.waiting:  # what is linked later may come back without the grid (a slim result)
+        part = next((f.narrative for f in forms if isinstance(f, FormD) and f.narrative), None)
+        if part is not None:
+            result.notes = {part.sheet: notes.get(part.sheet, {})}
     return result
 
 
@@ -161,8 +169,10 @@ def _run_rules(
     notes: dict[str, dict[tuple[int, int], str]],
     *,
     recompute_error: str | None = None,
+    kind: str | None = None,
 ) -> None:
-    """Run the rules that apply to ``form`` into ``result`` (each rule's ``form`` is its kind).
+    """Run the rules that apply to ``form`` into ``result`` (each rule's ``form`` is its kind;
+    ``kind`` runs the rules of that kind on it instead, e.g. the narrative rules on a FormD).
 
     A rule that raises never loses the other findings: its failure is recorded
     (and shown as an X001 finding on the form's first cell unless X001 is ignored).
@@ -176,7 +186,7 @@ def _run_rules(
     if recompute_error is not None:
         failures.append(RuleFailure(RECOMPUTE_RULE, result.path, *where, error=recompute_error))
     for rule in rules:
-        if not _applies(rule, form):
+        if not (rule.form == kind if kind is not None else _applies(rule, form)):
             continue
         if rule.scored_only and not params.scored:
             continue
@@ -199,26 +209,42 @@ def _sort(result: FileResult) -> None:
     result.findings.sort(key=lambda f: _order(position, f))
 
 
+#: The tables a 情况说明 quotes: its check waits for the other files while its workbook
+#: lacks one of them.
+NARRATIVE_TABLES = range(1, 9)
+
+
 def link_projects(
     result: FileResult,
     facts: Sequence[ProjectFacts],
     settings: Settings | None = None,
     *,
     final: bool = True,
+    tables: Sequence[DTable] = (),
 ) -> None:
-    """Hold each pending project summary of ``result``'s narrative to its form P in ``facts``.
+    """Hold ``result``'s waiting narrative to the tables and forms P of the call.
 
-    A summary whose form is found is checked by the link rules (form ``"link"``)
-    and leaves ``result.pending``.  With ``final`` (no other file will come), the
-    summaries still unmatched are checked against nothing: the link rules list
-    them as not found.  ``facts`` may come from any file of the call.
+    - Each pending project summary is held to its form P in ``facts`` by the link
+      rules (form ``"link"``) once found, and leaves ``result.pending``.
+    - The narrative itself (``result.narrative``) is held to the tables of form D by
+      the narrative rules (form ``"narrative"``) once every table it quotes is known:
+      its own workbook's first, then those of ``tables`` (other files') for the
+      numbers its workbook lacks.
+    With ``final`` (no other file will come) what is still unmatched is checked
+    against what there is: a summary without its form is listed as not found, a
+    figure quoting a missing table as not linked.  ``facts`` and ``tables`` may come
+    from any file of the call (``tables`` may include ``result``'s own).
     """
-    if not result.pending:
+    if not result.waiting:
         return
     settings = settings or Settings()
-    rules = [r for r in all_rules() if r.form == LINK_FORM and settings.enabled(r.code, r.default)]
     grid = result.grid
-    notes = {s.name: s.notes for s in grid.sheets} if grid is not None else {}
+    notes = {s.name: s.notes for s in grid.sheets} if grid is not None else result.notes
+    if result.narrative is not None:
+        _link_narrative(result, tables, settings, notes, final=final)
+    if not result.pending:
+        return
+    rules = [r for r in all_rules() if r.form == LINK_FORM and settings.enabled(r.code, r.default)]
     waiting = []
     for summary in result.pending:
         match = find_project(summary.name, facts)
@@ -231,16 +257,44 @@ def link_projects(
     result.pending = waiting
 
 
+def _link_narrative(
+    result: FileResult,
+    tables: Sequence[DTable],
+    settings: Settings,
+    notes: dict[str, dict[tuple[int, int], str]],
+    *,
+    final: bool,
+) -> None:
+    part = result.narrative
+    assert part is not None
+    known: dict[int, DTable] = {}
+    for t in result.accounts:  # the narrative's own workbook first, as it was read
+        if t.file == result.path and t.number not in known:
+            known[t.number] = replace(t, file="")
+    for t in tables:
+        if t.number and t.number not in known and t.file != result.path:
+            known[t.number] = t
+    if not final and any(n not in known for n in NARRATIVE_TABLES):
+        return
+    form = FormD(sheet=part.sheet, family=part.family, tables=known, narrative=part)
+    rules = [
+        r for r in all_rules() if r.form == NARRATIVE_FORM and settings.enabled(r.code, r.default)
+    ]
+    _run_rules(form, rules, settings, result, notes, kind=NARRATIVE_FORM)
+    result.narrative = None
+
+
 def link_batch(results: Sequence[FileResult], settings: Settings | None = None) -> list[FileResult]:
     """The last step of a check call: every file's pending summaries held to every file's forms P.
 
     Returns the results that got new findings (their annotated copies are out of date).
     """
     facts = [f for fr in results for f in fr.projects]
+    tables = [t for fr in results for t in fr.accounts]
     changed = []
     for fr in results:
-        if fr.pending:
-            link_projects(fr, facts, settings, final=True)
+        if fr.waiting:
+            link_projects(fr, facts, settings, final=True, tables=tables)
             changed.append(fr)
     return changed
 

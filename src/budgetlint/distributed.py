@@ -405,4 +405,5 @@ def _renamed(result: FileResult, local: str, display: str) -> FileResult:
             replace(rf, file=fix(rf.file), error=fix(rf.error)) for rf in result.rule_failures
         ],
         projects=[replace(pf, file=fix(pf.file)) for pf in result.projects],
+        accounts=[replace(t, file=fix(t.file)) for t in result.accounts],
     )

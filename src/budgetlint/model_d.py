@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import TYPE_CHECKING, ClassVar
 
 from budgetlint.grid import CellRef
@@ -175,6 +176,9 @@ class DTable(FormBase):
     #: the two-sided tables).
     columns: dict[str, Field[str]] = field(default_factory=dict)
     rows: list[DRow] = field(default_factory=list)
+    #: The workbook the table was read from, when a narrative of another file quotes it
+    #: ("" for a table of the narrative's own workbook).
+    file: str = ""
 
     def row(self, key: str, side: str = "") -> DRow | None:
         for r in self.rows:
@@ -194,7 +198,12 @@ class DTable(FormBase):
         """公开01表 收入支出决算总表 (for messages)."""
         n = f"公开{self.number:02d}表" if self.number else ""
         t = self.title.text if self.title is not None else TABLE_TITLES.get(self.number, "")
-        return " ".join(p for p in (n, t) if p)
+        return " ".join(p for p in (self.workbook, n, t) if p)
+
+    @property
+    def workbook(self) -> str:
+        """``《名称.xlsx》`` for a table of another file than the narrative's, else ""."""
+        return f"《{PurePath(self.file).name}》" if self.file else ""
 
     @property
     def start(self) -> CellRef | None:

@@ -394,7 +394,7 @@ def _resolve(form: FormD, targets: Sequence[Target]) -> tuple[tuple[Term, ...] |
         if cell.value is None and not cell.blank:
             return None, f"{table.name} {cell.cell} 不是数字（{cell.text}）"
         col = _column_label(table, column)
-        what = f"公开{number:02d}表 {col} {norm(row.label.text)}"
+        what = f"{table.workbook}公开{number:02d}表 {col} {norm(row.label.text)}"
         terms.append(Term(sign, table, cell, what))
     return tuple(terms), ""
 
@@ -455,7 +455,8 @@ def _alternative(link_terms: tuple[Term, ...]) -> Term | None:
             cell = r.values.get(other)
             if cell is not None and cell.value is not None:
                 label = t.name.rsplit(" ", 1)[-1]
-                return Term(1, t.table, cell, f"公开07表 {THREE_PUBLIC_MEASURES[other]} {label}")
+                name = f"{t.table.workbook}公开07表 {THREE_PUBLIC_MEASURES[other]} {label}"
+                return Term(1, t.table, cell, name)
     return None
 
 

@@ -12,6 +12,7 @@ from budgetlint.model import SheetRead
 from budgetlint.model_p import ProjectFacts
 
 if TYPE_CHECKING:
+    from budgetlint.model_d import DTable, NarrativePart
     from budgetlint.narrative import ProjectSummary
 
 #: Codes budgetlint reports about itself, not about the form: {code: (name, title, doc)}.
@@ -90,6 +91,20 @@ class FileResult:
     #: The narrative's project summaries whose form P is not in this file: they wait for the
     #: other files of the call (:func:`budgetlint.checker.link_batch`).
     pending: list[ProjectSummary] = field(default_factory=list)
+    #: The tables of form D the file holds (``DTable.file`` set): what another file's
+    #: 情况说明 is held to when its own workbook lacks them.
+    accounts: list[DTable] = field(default_factory=list)
+    #: The file's 情况说明 while it waits for tables its workbook lacks (from the other
+    #: files of the call); checked by :func:`budgetlint.checker.link_projects`.
+    narrative: NarrativePart | None = None
+    #: The notes (批注) of a waiting narrative's sheet, so that its 【已说明】 marks still
+    #: count when it is linked from a slim result (no grid).
+    notes: dict[str, dict[tuple[int, int], str]] = field(default_factory=dict)
+
+    @property
+    def waiting(self) -> bool:
+        """Checks wait for the other files of the call (summaries, or a narrative's tables)."""
+        return bool(self.pending) or self.narrative is not None
 
     @property
     def active(self) -> list[Finding]:

@@ -20,6 +20,10 @@ RuleFunc = Callable[[Any, "RuleContext"], Iterable[Finding] | None]
 
 #: ``Rule.form`` of a rule that runs on every form (the formula-cell rules).
 ANY_FORM = "*"
+#: ``Rule.form`` of a rule that holds a 情况说明 to the tables of form D: it runs on a
+#: :class:`budgetlint.model_d.FormD` with a narrative, once the tables it quotes are known
+#: (those of its workbook, and of the other files of the call when its own lack some).
+NARRATIVE_FORM = "narrative"
 #: ``Rule.form`` of a rule that runs on a narrative's project summary and its form P
 #: (:class:`budgetlint.model_d.ProjectLink`), once the forms of every file are known.
 LINK_FORM = "link"
@@ -35,8 +39,9 @@ class Rule:
     title: str
     doc: str
     func: RuleFunc
-    #: The kind of form the rule runs on: "S", "P", "D" (a workbook's 部门决算 as a whole),
-    #: "link" (a narrative's project summary with its form P) or "*" (every form).
+    #: The kind of form the rule runs on: "S", "P", "D" (a workbook's 部门决算 tables),
+    #: "narrative" (its 情况说明 with the tables it quotes), "link" (a narrative's project
+    #: summary with its form P) or "*" (every form).
     form: str = "S"
     scored_only: bool = False  # skipped for families without scores
     default: bool = True  # False: runs only when selected by its exact code

@@ -34,7 +34,7 @@ from budgetlint.narrative_links import (
     link_narrative,
     subject_key,
 )
-from budgetlint.rules.base import LINK_FORM, RuleContext, rule
+from budgetlint.rules.base import LINK_FORM, NARRATIVE_FORM, RuleContext, rule
 from budgetlint.tolerance import EPS, Verdict
 
 D = "D"
@@ -119,7 +119,7 @@ def _links(form: FormD) -> Links:
 # --------------------------------------------------------------------------- D301
 
 
-@rule("D301", "narrative-figure", "error", "情况说明的数字与公开表不符", form=D)
+@rule("D301", "narrative-figure", "error", "情况说明的数字与公开表不符", form=NARRATIVE_FORM)
 def check_narrative_figures(form: FormD, ctx: RuleContext) -> None:
     """Each figure the 情况说明 quotes from a table equals that table's cell.
 
@@ -278,7 +278,7 @@ def _relative_change(links: Links, i: int) -> _Quotient:
     )
 
 
-@rule("D302", "narrative-share", "error", "情况说明的占比与其商不符", form=D)
+@rule("D302", "narrative-share", "error", "情况说明的占比与其商不符", form=NARRATIVE_FORM)
 def check_narrative_shares(form: FormD, ctx: RuleContext) -> None:
     """A stated share equals the quotient of its amount and its base, at its printed decimals.
 
@@ -312,7 +312,7 @@ def check_narrative_shares(form: FormD, ctx: RuleContext) -> None:
 # --------------------------------------------------------------------------- D303
 
 
-@rule("D303", "narrative-parts", "error", "情况说明的分项之和不等于总数", form=D)
+@rule("D303", "narrative-parts", "error", "情况说明的分项之和不等于总数", form=NARRATIVE_FORM)
 def check_narrative_parts(form: FormD, ctx: RuleContext) -> None:
     """The parts a sentence lists after ``其中`` add up to their whole.
 
@@ -396,7 +396,7 @@ def _summary_extra(links: Links) -> dict[int, str]:
     }
 
 
-@rule("D304", "narrative-unlinked", "note", "情况说明中未能与公开表核对的数字", form=D)
+@rule("D304", "narrative-unlinked", "note", "情况说明中未能与公开表核对的数字", form=NARRATIVE_FORM)
 def check_narrative_unlinked(form: FormD, ctx: RuleContext) -> None:
     """Per paragraph, the figures no table cell holds, each with why: nothing is dropped.
 
