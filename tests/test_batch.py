@@ -217,10 +217,11 @@ def test_summary_table_counts(bad_file: Path, capsys: pytest.CaptureFixture[str]
     table = err[err.index("── 汇总") :].splitlines()
     rows = {line.split()[0]: line for line in table[1:] if not line.startswith(" ")}
     n_sheets = sum(len(f["sheets"]) for f in data["files"])
-    n_forms = sum(1 for f in data["files"] for s in f["sheets"] if s["status"] == "form")
+    forms = [s["form"] for f in data["files"] for s in f["sheets"] if s["status"] == "form"]
+    n_forms, n_accounts = sum(1 for k in forms if k != "D"), forms.count("D")
     s = data["summary"]
     assert rows["文件"].endswith(f"{len(EXAMPLE_FILES) + 1} 个（无法读取 1 个）")
-    assert f"{n_sheets} 张（自评表 {n_forms}，" in rows["工作表"]
+    assert f"{n_sheets} 张（自评表 {n_forms}，决算表 {n_accounts}，" in rows["工作表"]
     assert rows["问题"].endswith(
         f"错误 {s['error']}，警告 {s['warning']}，提示 {s['note']}，已说明 {s['explained']}"
     )

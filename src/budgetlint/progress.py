@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TextIO
 
 from budgetlint.batch import Outcome
-from budgetlint.families import family_name
+from budgetlint.families import family_name, form_of
 from budgetlint.findings import Severity
 from budgetlint.results import BatchResult
 
@@ -173,12 +173,17 @@ def summary_table(
     rows.append(
         ("文件", f"{files} 个" + (f"（无法读取 {len(unreadable)} 个）" if unreadable else ""))
     )
-    status: Counter[str] = Counter(s.status for fr in batch.files for s in fr.sheets)
+    status: Counter[str] = Counter(
+        "accounts" if s.status == "form" and form_of(s.family) == "D" else s.status
+        for fr in batch.files
+        for s in fr.sheets
+    )
     sheets = sum(status.values())
     parts = [
         f"{label} {status[key]}"
         for key, label in (
             ("form", "自评表"),
+            ("accounts", "决算表"),
             ("unrecognized", "版式未识别"),
             ("skipped", "已跳过"),
         )
