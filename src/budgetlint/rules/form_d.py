@@ -155,6 +155,25 @@ def _unit(table: DTable) -> str:
     return table.unit or "元"
 
 
+def _judge_terms(
+    ctx: RuleContext, total: Field[Any] | None, terms: Sequence[Term]
+) -> tuple[Verdict, Field[Any], list[Field[Any]], float] | None:
+    """``total`` against Σ ``terms`` at the printed precision: (verdict, the total as judged,
+    the term cells, the exact sum), or None when it agrees or there is nothing to judge
+    (no total cell, no term cell, a blank total over blank or 0 terms, text in the cell)."""
+    if total is None or not any(t.field is not None for t in terms):
+        return None
+    if not _has(total) and not any(_money(t.field) for t in terms):
+        return None
+    if not _has(total) and not total.blank:
+        return None  # text in an amount cell (—, 不适用): not a number to add
+    fields = [t.field for t in terms if t.field is not None]
+    exp = sum(t.sign * _v(t.field) for t in terms)
+    printed = _printed_like(total, fields)
+    verdict = ctx.judge_sum(printed, [f for f in fields if _has(f)], exp)
+    return None if verdict is Verdict.OK else (verdict, printed, fields, exp)
+
+
 def check_sum(
     ctx: RuleContext,
     table: DTable,
@@ -171,18 +190,11 @@ def check_sum(
     message (``各款之和``).  A missing total cell, or no term cell at all, is not
     checked; a blank total with every term blank or 0 agrees.
     """
-    if total is None or not any(t.field is not None for t in terms):
+    judged = _judge_terms(ctx, total, terms)
+    if judged is None:
         return Verdict.OK
-    if not _has(total) and not any(_money(t.field) for t in terms):
-        return Verdict.OK
-    if not _has(total) and not total.blank:
-        return Verdict.OK  # text in an amount cell (—, 不适用): not a number to add
-    fields = [t.field for t in terms if t.field is not None]
-    exp = sum(t.sign * _v(t.field) for t in terms)
-    printed = _printed_like(total, fields)
-    verdict = ctx.judge_sum(printed, [f for f in fields if _has(f)], exp)
-    if verdict is Verdict.OK:
-        return verdict
+    verdict, printed, fields, exp = judged
+    assert total is not None
     shown = _show(printed, fields, exp)
     message = (
         f"{table.name} {what}应为 {shown} {_unit(table)}"
@@ -217,18 +229,11 @@ def check_same(
     within one unit of the last decimal (both rounded) it is a note.  Several
     terms are a sum (the band of :meth:`RuleContext.judge_sum`).
     """
-    if at is None or not any(t.field is not None for t in terms):
+    judged = _judge_terms(ctx, at, terms)
+    if judged is None:
         return Verdict.OK
-    if not _has(at) and not any(_money(t.field) for t in terms):
-        return Verdict.OK
-    if not _has(at) and not at.blank:
-        return Verdict.OK
-    fields = [t.field for t in terms if t.field is not None]
-    exp = sum(t.sign * _v(t.field) for t in terms)
-    printed = _printed_like(at, fields)
-    verdict = ctx.judge_sum(printed, [f for f in fields if _has(f)], exp)
-    if verdict is Verdict.OK:
-        return verdict
+    verdict, printed, fields, exp = judged
+    assert at is not None
     shown = _show(printed, fields, exp)
     message = (
         f"{later.name} {what}应与{source.name} {source_what}一致：应为 {shown} "
