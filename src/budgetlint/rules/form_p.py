@@ -16,7 +16,7 @@ note, never an error.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -245,8 +245,12 @@ def _sum_of(
     total: Field[Any] | None,
     parts: Sequence[Field[Any] | None],
     what: str,
+    show: Callable[[Field[Any], float], str] = _yuan,
 ) -> None:
-    """``total`` against the sum of ``parts`` (a blank part is 0; nothing to add: not checked)."""
+    """``total`` against the sum of ``parts`` (a blank part is 0; nothing to add: not checked).
+
+    ``show`` prints the sum (an amount as the total's cell prints it, by default).
+    """
     terms = [x for x in parts if x is not None]
     if total is None or num(total) is None or not any(num(x) is not None for x in terms):
         return
@@ -255,11 +259,15 @@ def _sum_of(
         ctx,
         ctx.judge_sum(total, terms, exp),
         total,
-        f"{what} {_yuan(total, exp)}，实际填 {total.text}",
-        expected=_yuan(total, exp),
-        computation=" + ".join(x.text or "0" for x in terms) + f" = {_yuan(total, exp)}",
+        f"{what} {show(total, exp)}，实际填 {total.text}",
+        expected=show(total, exp),
+        computation=" + ".join(x.text or "0" for x in terms) + f" = {show(total, exp)}",
         related=terms,
     )
+
+
+def _points(_: Field[Any], x: float) -> str:
+    return pts(x)
 
 
 @rule("P203", "use-vs-spent", "error", "资金使用合计与实际支出不符", form=P)
@@ -344,18 +352,8 @@ def check_level1_weights(form: FormP, ctx: RuleContext) -> None:
             continue
         parts: list[Field[Any] | None] = [s.weight for s in l1.subtotals]
         parts += [i.weight for i in l1.items]
-        terms, total = _sum_terms(parts)
-        if not terms:
-            continue
-        _report_verdict(
-            ctx,
-            ctx.judge_sum(l1.weight, terms, total),
-            l1.weight,
-            f"一级指标“{l1.label.text}”权重应为其下各项之和 {pts(total)}，实际填 {l1.weight.text}",
-            expected=pts(total),
-            computation=" + ".join(t.text for t in terms) + f" = {pts(total)}",
-            related=terms,
-        )
+        terms, _ = _sum_terms(parts)
+        _sum_of(ctx, l1.weight, terms, f"一级指标“{l1.label.text}”权重应为其下各项之和", _points)
 
 
 @rule("P303", "weights-total", "error", "一级权重合计不等于 100", form=P)
