@@ -34,6 +34,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from functools import partial
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -47,7 +48,7 @@ from budgetlint.build.seed_s import (
     SeedIndicator,
     SeedProject,
 )
-from budgetlint.build.xlsx import save
+from budgetlint.build.xlsx import save, workbook_of
 from budgetlint.grid import address, column_letter
 from budgetlint.model import INDICATOR_COLUMNS
 
@@ -406,17 +407,20 @@ def example_workbook(
     projects: Sequence[SeedProject] = PROJECTS,
 ) -> tuple[Workbook, dict[str, dict[str, str]]]:
     """One sheet per project; returns the workbook and sheet name -> address map."""
-    wb = Workbook()
-    default = wb.active
-    maps: dict[str, dict[str, str]] = {}
+    names: list[str] = []
     for i, project in enumerate(projects, 1):
-        ws = wb.create_sheet(sheet_name(i, project.name, maps))
-        maps[ws.title] = write_form_s(ws, project)
-        page_setup(ws)
-    if default is not None:
-        wb.remove(default)
-    wb.active = 0
-    return wb, maps
+        names.append(sheet_name(i, project.name, names))
+    return workbook_of(
+        (name, partial(_write_page, project=project))
+        for name, project in zip(names, projects, strict=True)
+    )
+
+
+def _write_page(ws: Worksheet, project: SeedProject) -> dict[str, str]:
+    """One project on its sheet, set up to print."""
+    where = write_form_s(ws, project)
+    page_setup(ws)
+    return where
 
 
 def build_examples(root: Path) -> list[Path]:

@@ -48,6 +48,7 @@ The address map (sheet name -> key -> cell address) names every written cell:
 from __future__ import annotations
 
 import re
+from functools import partial
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -66,7 +67,7 @@ from budgetlint.build.seed_d import (
     SeedTable,
     TableRow,
 )
-from budgetlint.build.xlsx import save
+from budgetlint.build.xlsx import SheetWriter, save, workbook_of
 from budgetlint.grid import address, column_letter
 
 #: Where the committed workbook lives, relative to the repository root.
@@ -341,18 +342,10 @@ def write_narrative(ws: Worksheet, paragraphs: tuple[str, ...] = NARRATIVE) -> d
 
 def example_workbook() -> tuple[Workbook, dict[str, dict[str, str]]]:
     """The eight tables and 情况说明; returns the workbook and sheet -> address map."""
-    wb = Workbook()
-    default = wb.active
-    maps: dict[str, dict[str, str]] = {}
-    for table in TABLES:
-        ws = wb.create_sheet(table.sheet)
-        maps[ws.title] = write_table(ws, table)
-    ws = wb.create_sheet(NARRATIVE_SHEET)
-    maps[ws.title] = write_narrative(ws)
-    if default is not None:
-        wb.remove(default)
-    wb.active = 0
-    return wb, maps
+    sheets: list[tuple[str, SheetWriter]] = [
+        (table.sheet, partial(write_table, table=table)) for table in TABLES
+    ]
+    return workbook_of([*sheets, (NARRATIVE_SHEET, write_narrative)])
 
 
 def build_all(root: Path) -> list[Path]:

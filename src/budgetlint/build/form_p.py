@@ -35,6 +35,7 @@ the printed texts; an empty printed value is an empty cell.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -51,7 +52,7 @@ from budgetlint.build.seed_p import (
     ScoreRow,
     SeedFormP,
 )
-from budgetlint.build.xlsx import save
+from budgetlint.build.xlsx import save, workbook_of
 from budgetlint.grid import column_letter
 
 #: Where the committed workbook lives, relative to the repository root.
@@ -328,19 +329,14 @@ def example_workbook(
     forms: Sequence[SeedFormP] = FORMS,
 ) -> tuple[Workbook, dict[str, dict[str, str]]]:
     """One sheet per form, named by its annex; the workbook and sheet -> address map."""
-    wb = Workbook()
-    default = wb.active
-    maps: dict[str, dict[str, str]] = {}
-    for form in forms:
-        if form.annex in maps:
-            raise ValueError(f"two forms of annex {form.annex!r}")
-        ws = wb.create_sheet(form.annex)
-        maps[ws.title] = write_form_p(ws, form)
-        page_setup(ws)
-    if default is not None:
-        wb.remove(default)
-    wb.active = 0
-    return wb, maps
+    return workbook_of((form.annex, partial(_write_page, form=form)) for form in forms)
+
+
+def _write_page(ws: Worksheet, form: SeedFormP) -> dict[str, str]:
+    """One form on its sheet, set up to print."""
+    where = write_form_p(ws, form)
+    page_setup(ws)
+    return where
 
 
 def build_all(root: Path) -> list[Path]:

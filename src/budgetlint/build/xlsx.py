@@ -6,9 +6,11 @@ import datetime as _dt
 import io
 import re
 import zipfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 FIXED_TIME = _dt.datetime(2024, 1, 1, 0, 0, 0)
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -75,3 +77,25 @@ def save(wb: Workbook, path: str | Path) -> Path:
     p.parent.mkdir(parents=True, exist_ok=True)
     p.write_bytes(to_bytes(wb))
     return p
+
+
+#: Writes one sheet and returns where its values went (a key -> cell address map).
+SheetWriter = Callable[[Worksheet], dict[str, str]]
+
+
+def workbook_of(
+    sheets: Iterable[tuple[str, SheetWriter]],
+) -> tuple[Workbook, dict[str, dict[str, str]]]:
+    """A workbook of the named sheets, each written by its writer, the first one active;
+    returns it with each sheet's address map.  A name given twice is a ValueError."""
+    wb = Workbook()
+    default = wb.active
+    maps: dict[str, dict[str, str]] = {}
+    for name, write in sheets:
+        if name in maps:
+            raise ValueError(f"two sheets named {name!r}")
+        maps[name] = write(wb.create_sheet(name))
+    if default is not None:
+        wb.remove(default)
+    wb.active = 0
+    return wb, maps
