@@ -92,8 +92,7 @@ def check_grid(
     result = FileResult(path=grid.path, grid=grid, sheets=reads)
     failed_sheets = {grid.sheets[i].name: error for i, error in recompute_failed.items()}
     notes = {sheet.name: sheet.notes for sheet in grid.sheets}
-    forms = forms_of(reads)
-    for form in forms:
+    for form in forms_of(reads):
         sheets = [p.sheet for p in form.parts] if isinstance(form, FormD) else [form.sheet]
         error = next((failed_sheets[n] for n in sheets if n in failed_sheets), None)
         _run_rules(form, rules, settings, result, notes, recompute_error=error)
@@ -103,16 +102,17 @@ def check_grid(
             result.accounts.extend(replace(t, file=grid.path) for t in form.tables.values())
             if form.narrative is not None:
                 result.narrative = form.narrative
+                # kept while the narrative waits: what is linked later may come back
+                # without the grid (a slim result), and its 【已说明】 notes must still count
+                result.notes = {form.narrative.sheet: notes.get(form.narrative.sheet, {})}
                 if form.narrative.narrative is not None:
                     result.pending.extend(form.narrative.narrative.summaries)
     # What this workbook can check alone is checked now: the summaries whose form P is here,
     # the narrative when every table is here; the rest waits for the other files of the call
     # (link_projects with final=True, by the caller).
     link_projects(result, result.projects, settings, final=False, tables=result.accounts)
-    if result.waiting:  # what is linked later may come back without the grid (a slim result)
-        part = next((f.narrative for f in forms if isinstance(f, FormD) and f.narrative), None)
-        if part is not None:
-            result.notes = {part.sheet: notes.get(part.sheet, {})}
+    if not result.waiting:
+        result.notes = {}
     return result
 
 
@@ -124,18 +124,19 @@ def forms_of(reads: Sequence[SheetRead]) -> list[FormBase]:
     """
     out: list[FormBase] = []
     parts: list[FormBase] = []
+    d_at = 0
     for read in reads:
         form = read.form
         if read.status != "form" or form is None:
             continue
-        if form.kind == "Dpart":
-            if not parts:
-                out.append(form)  # a placeholder, replaced below
-            parts.append(form)
-        else:
+        if form.kind != "Dpart":
             out.append(form)
+            continue
+        if not parts:
+            d_at = len(out)
+        parts.append(form)
     if parts:
-        out[out.index(parts[0])] = assemble_d(parts)
+        out.insert(d_at, assemble_d(parts))
     return out
 
 
@@ -282,21 +283,6 @@ def _link_narrative(
     ]
     _run_rules(form, rules, settings, result, notes, kind=NARRATIVE_FORM)
     result.narrative = None
-
-
-def link_batch(results: Sequence[FileResult], settings: Settings | None = None) -> list[FileResult]:
-    """The last step of a check call: every file's pending summaries held to every file's forms P.
-
-    Returns the results that got new findings (their annotated copies are out of date).
-    """
-    facts = [f for fr in results for f in fr.projects]
-    tables = [t for fr in results for t in fr.accounts]
-    changed = []
-    for fr in results:
-        if fr.waiting:
-            link_projects(fr, facts, settings, final=True, tables=tables)
-            changed.append(fr)
-    return changed
 
 
 def apply_recompute(

@@ -89,7 +89,7 @@ class FileResult:
     #: The figures of every form P of the file (what another file's narrative is held to).
     projects: list[ProjectFacts] = field(default_factory=list)
     #: The narrative's project summaries whose form P is not in this file: they wait for the
-    #: other files of the call (:func:`budgetlint.checker.link_batch`).
+    #: other files of the call (:func:`budgetlint.batch.linked_outcomes`).
     pending: list[ProjectSummary] = field(default_factory=list)
     #: The tables of form D the file holds (``DTable.file`` set): what another file's
     #: 情况说明 is held to when its own workbook lacks them.
