@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from budgetlint.forms.form_s import INDICATOR_COLUMNS, _Ctx, _find_header, read_sheet
+from budgetlint.forms.cells import CellReader
+from budgetlint.forms.form_s import INDICATOR_COLUMNS, _find_header, read_sheet
 from budgetlint.grid import Sheet
 from budgetlint.gridtext import parse
 from budgetlint.inspect import form_dict, to_text, weight_from
@@ -510,7 +511,7 @@ def test_xinjiang_fukang() -> None:
     assert t.score is not None and t.score.cell == "H6"
     # the indicator columns: 指标值 · (设置依据, 上年完成值) · 指标分值权重 · (赋分规则, 佐证资料)
     # · 指标实际完成值 · (完成率) · 指标得分 · 偏差原因分析及改进措施
-    h = _find_header(_Ctx(sheet), INDICATOR_COLUMNS, (("name",), ("target", "actual")))
+    h = _find_header(CellReader(sheet), INDICATOR_COLUMNS, (("name",), ("target", "actual")))
     assert h is not None
     assert h.cols == {
         "level1": 2, "level2": 3, "name": 4, "target": 5, "weight": 8, "actual": 11, "score": 13, "reason": 14,

@@ -197,9 +197,6 @@ _GRADE_MAX = 12  # a grade is a word (优, 良好, 合格), not a paragraph
 _PLACEHOLDER_NAME = re.compile(r"^指标[0-9一二三四五六七八九十]+$")
 
 
-_Ctx = CellReader  # the form-S reader's name for it
-
-
 def sheet_labels(sheet: Sheet, limit: int = 400) -> list[str]:
     """Normalised short texts of a sheet (the labels), in reading order, deduplicated."""
     seen: dict[str, None] = {}
@@ -304,7 +301,7 @@ def _is_header_label(k: str, columns: dict[str, tuple[str, ...]]) -> bool:
     return hit
 
 
-def _header_at(ctx: _Ctx, r: int, columns: dict[str, tuple[str, ...]]) -> _Header:
+def _header_at(ctx: CellReader, r: int, columns: dict[str, tuple[str, ...]]) -> _Header:
     """The columns a header starting on row ``r`` maps, from the combined header of two rows.
 
     A second row belongs to the header when a header cell of row ``r`` is merged down
@@ -357,7 +354,7 @@ def _header_at(ctx: _Ctx, r: int, columns: dict[str, tuple[str, ...]]) -> _Heade
 
 
 def _find_header(
-    ctx: _Ctx,
+    ctx: CellReader,
     columns: dict[str, tuple[str, ...]],
     required: tuple[tuple[str, ...], ...],
     start: int = 1,
@@ -375,7 +372,7 @@ def _find_header(
 
 
 def _read_form(sheet: Sheet, family: str, params: FamilyParams) -> FormS:
-    ctx = _Ctx(sheet)
+    ctx = CellReader(sheet)
     form = FormS(sheet=sheet.name, family=family)
     _read_header_fields(ctx, form)
     ctx.amount_unit = _amount_unit(ctx)
@@ -390,7 +387,7 @@ def _read_form(sheet: Sheet, family: str, params: FamilyParams) -> FormS:
     return form
 
 
-def _read_header_total(ctx: _Ctx, form: FormS) -> None:
+def _read_header_total(ctx: CellReader, form: FormS) -> None:
     """自评总分(分) 97.6 / 自评得分 98 printed in the header instead of a 总分 row."""
     for r, c, v in ctx.cells:
         k = strip_paren(split_weight(_key(v))[0])
@@ -402,7 +399,7 @@ def _read_header_total(ctx: _Ctx, form: FormS) -> None:
                 return
 
 
-def _amount_unit(ctx: _Ctx) -> str:
+def _amount_unit(ctx: CellReader) -> str:
     """万元 when a header says so (项目资金（万元）, 单位：万元, 全年预算数(万元)), else 元."""
     for _, _, v in ctx.cells:
         if isinstance(v, str) and len(v) <= 40:
@@ -412,7 +409,7 @@ def _amount_unit(ctx: _Ctx) -> str:
     return "元"
 
 
-def _read_header_fields(ctx: _Ctx, form: FormS) -> None:
+def _read_header_fields(ctx: CellReader, form: FormS) -> None:
     sheet = ctx.sheet
     all_labels = (*(s for syns in HEADER_FIELDS.values() for s in syns), *OTHER_HEADER_LABELS)
     for r, c, v in ctx.cells:
@@ -457,7 +454,7 @@ def _read_header_fields(ctx: _Ctx, form: FormS) -> None:
 GOAL_ACTUAL_LABELS = ("实际完成情况", "全年实际完成情况", "年度目标完成情况")
 
 
-def _right_or_below(ctx: _Ctx, r: int, c: int) -> Field[str] | None:
+def _right_or_below(ctx: CellReader, r: int, c: int) -> Field[str] | None:
     """The text beside a goal label (年度目标完成情况 | …) or, under a column header, below it."""
     vc = ctx.right_of(r, c)
     if vc is not None:
@@ -467,7 +464,7 @@ def _right_or_below(ctx: _Ctx, r: int, c: int) -> Field[str] | None:
     return _below(ctx, r, c)
 
 
-def _below(ctx: _Ctx, r: int, c: int) -> Field[str] | None:
+def _below(ctx: CellReader, r: int, c: int) -> Field[str] | None:
     for rr in range(r + 1, r + 4):
         v = ctx.sheet.value(rr, c)
         if not _blank(v):
@@ -475,7 +472,7 @@ def _below(ctx: _Ctx, r: int, c: int) -> Field[str] | None:
     return Field(ctx.sheet.ref(r + 1, c), None, None)
 
 
-def _read_fund(ctx: _Ctx) -> FundBlock | None:
+def _read_fund(ctx: CellReader) -> FundBlock | None:
     sheet = ctx.sheet
     found = _find_header(ctx, FUND_COLUMNS, (("budget", "initial"), ("executed",)))
     if not found:
@@ -556,7 +553,7 @@ def _read_fund(ctx: _Ctx) -> FundBlock | None:
     return block if block.rows else None
 
 
-def _percent_column(ctx: _Ctx, rows: list[int], col: int) -> bool:
+def _percent_column(ctx: CellReader, rows: list[int], col: int) -> bool:
     """A rate column without (%) in its header that holds 98.19 for 98.19 % (a value above 1.5)."""
     for r in rows:
         raw = ctx.sheet.value(r, col)
@@ -567,7 +564,7 @@ def _percent_column(ctx: _Ctx, rows: list[int], col: int) -> bool:
 
 
 def _fund_row(
-    ctx: _Ctx,
+    ctx: CellReader,
     r: int,
     kind: str,
     label: Field[str],
@@ -588,7 +585,7 @@ def _fund_row(
     )
 
 
-def _row_label_weight(ctx: _Ctx, r: int) -> tuple[str, float] | None:
+def _row_label_weight(ctx: CellReader, r: int) -> tuple[str, float] | None:
     """A block label row such as ``产出目标(40分)`` or ``年度绩效目标(80分)``."""
     vals = ctx.row(r)
     if not vals or len(vals) > 2:
@@ -610,7 +607,7 @@ class _LeftLabel:
     last: int | None  # last row of its merged range; None: up to the next left label
 
 
-def _left_labels(ctx: _Ctx, first: int, leftmost: int) -> list[_LeftLabel]:
+def _left_labels(ctx: CellReader, first: int, leftmost: int) -> list[_LeftLabel]:
     sheet = ctx.sheet
     out: list[_LeftLabel] = []
     for r in ctx.row_numbers:
@@ -647,13 +644,15 @@ INDICATOR_HEADERS: tuple[tuple[tuple[str, ...], ...], ...] = (
 )
 
 
-def _indicator_header(ctx: _Ctx, start: int) -> _Header | None:
+def _indicator_header(ctx: CellReader, start: int) -> _Header | None:
     """The first indicator-table header from row ``start``, of either kind."""
     found = [_find_header(ctx, INDICATOR_COLUMNS, req, start=start) for req in INDICATOR_HEADERS]
     return min((h for h in found if h is not None), key=lambda h: h.row, default=None)
 
 
-def _read_indicator_tables(ctx: _Ctx, form: FormS, start: int, *, equal_split: bool = True) -> None:
+def _read_indicator_tables(
+    ctx: CellReader, form: FormS, start: int, *, equal_split: bool = True
+) -> None:
     """Every indicator table from row ``start`` on (湖北 prints two, one after the other)."""
     while start <= ctx.sheet.max_row:
         end = _read_indicators(ctx, form, start, equal_split=equal_split)
@@ -662,7 +661,9 @@ def _read_indicator_tables(ctx: _Ctx, form: FormS, start: int, *, equal_split: b
         start = end
 
 
-def _read_indicators(ctx: _Ctx, form: FormS, start: int, *, equal_split: bool = True) -> int | None:
+def _read_indicators(
+    ctx: CellReader, form: FormS, start: int, *, equal_split: bool = True
+) -> int | None:
     """One indicator table; returns the row of the next table's header, if one follows."""
     sheet = ctx.sheet
     found = _indicator_header(ctx, start)
@@ -905,7 +906,7 @@ _STATED_WEIGHT = re.compile(
 )
 
 
-def _read_stated_weights(ctx: _Ctx, form: FormS) -> None:
+def _read_stated_weights(ctx: CellReader, form: FormS) -> None:
     """The 一级 weights a form's own note fixes: ``注：1.一级指标分值统一设置为：产出指标50分、…``."""
     for r, c, v in ctx.cells:
         if not isinstance(v, str) or not _STATED_WEIGHTS.search(norm(v)):
@@ -919,7 +920,7 @@ def _read_stated_weights(ctx: _Ctx, form: FormS) -> None:
             return
 
 
-def _read_grade_and_texts(ctx: _Ctx, form: FormS) -> None:
+def _read_grade_and_texts(ctx: CellReader, form: FormS) -> None:
     sheet = ctx.sheet
     _read_stated_weights(ctx, form)
     for r, c, v in ctx.cells:
