@@ -38,7 +38,7 @@ from functools import partial
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from budgetlint.build.seed_s import (
@@ -48,7 +48,16 @@ from budgetlint.build.seed_s import (
     SeedIndicator,
     SeedProject,
 )
-from budgetlint.build.xlsx import save, workbook_of
+from budgetlint.build.xlsx import (
+    BODY,
+    BOLD,
+    BORDER,
+    CENTER,
+    TITLE_FONT,
+    save,
+    workbook_of,
+    write_cell,
+)
 from budgetlint.grid import address, column_letter
 from budgetlint.model import INDICATOR_COLUMNS
 
@@ -89,13 +98,6 @@ _MIN_ROW_HEIGHT = 20.0
 _MAX_ROW_HEIGHT = 409.0  # Excel's limit
 _GOAL_MIN_HEIGHT = 60.0  # room to type the goals into a blank form
 
-_FONT_NAME = "宋体"
-_BODY = Font(name=_FONT_NAME, size=10)
-_LABEL = Font(name=_FONT_NAME, size=10, bold=True)
-_TITLE = Font(name=_FONT_NAME, size=16, bold=True)
-_THIN = Side(style="thin", color="FF000000")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 _LEFT_TOP = Alignment(horizontal="left", vertical="top", wrap_text=True)
 _RIGHT = Alignment(horizontal="right", vertical="center", wrap_text=True)
@@ -161,31 +163,29 @@ class _Writer:
         c: int,
         value: int | float | str | None,
         *,
-        font: Font = _BODY,
-        align: Alignment = _CENTER,
+        font: Font = BODY,
+        align: Alignment = CENTER,
         number_format: str | None = None,
     ) -> str:
-        cell = self.ws.cell(row=self.row0 + r, column=self.col0 + c)
-        cell.value = value
-        if isinstance(value, str) and value.startswith("="):
-            # A text such as '=3 项' is typed with a quote prefix, not as a formula.
-            cell.data_type = "s"
-            cell.quotePrefix = True
-        cell.font = font
-        cell.alignment = align
-        if number_format:
-            cell.number_format = number_format
-        return cell.coordinate
+        return write_cell(
+            self.ws,
+            self.row0 + r,
+            self.col0 + c,
+            value,
+            font=font,
+            align=align,
+            number_format=number_format,
+        )
 
     def label(self, r: int, c: int, text: str) -> str:
-        return self.put(r, c, text, font=_LABEL)
+        return self.put(r, c, text, font=BOLD)
 
-    def text(self, r: int, c: int, text: str, align: Alignment = _CENTER) -> str:
+    def text(self, r: int, c: int, text: str, align: Alignment = CENTER) -> str:
         return self.put(r, c, text or None, align=align)
 
     def number(self, r: int, c: int, text: str) -> str:
         value, fmt = number_cell(text)
-        align = _CENTER if isinstance(value, str) else _RIGHT
+        align = CENTER if isinstance(value, str) else _RIGHT
         return self.put(r, c, value, align=align, number_format=fmt)
 
     def merge(self, r1: int, c1: int, r2: int, c2: int) -> None:
@@ -195,7 +195,7 @@ class _Writer:
     def borders(self, r1: int, r2: int) -> None:
         for r in range(r1, r2 + 1):
             for c in range(N_COLUMNS):
-                self.ws.cell(row=self.row0 + r, column=self.col0 + c).border = _BORDER
+                self.ws.cell(row=self.row0 + r, column=self.col0 + c).border = BORDER
 
     def height(self, r: int, points: float) -> None:
         dim = self.ws.row_dimensions[self.row0 + r]
@@ -242,7 +242,7 @@ def write_form_s(
         ws.column_dimensions[column_letter(w.col0 + c)].width = width
 
     # Title.
-    w.put(0, 0, TITLE, font=_TITLE)
+    w.put(0, 0, TITLE, font=TITLE_FONT)
     w.merge(0, 0, 0, N_COLUMNS - 1)
     w.height(0, 30)
 

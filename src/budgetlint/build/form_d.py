@@ -52,7 +52,7 @@ from functools import partial
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from budgetlint.build.canonical import text_lines
@@ -67,7 +67,18 @@ from budgetlint.build.seed_d import (
     SeedTable,
     TableRow,
 )
-from budgetlint.build.xlsx import SheetWriter, save, workbook_of
+from budgetlint.build.xlsx import (
+    BODY,
+    BOLD,
+    BORDER,
+    CENTER,
+    FONT_NAME,
+    TITLE_FONT,
+    SheetWriter,
+    save,
+    workbook_of,
+    write_cell,
+)
 from budgetlint.grid import address, column_letter
 
 #: Where the committed workbook lives, relative to the repository root.
@@ -87,15 +98,8 @@ COLUMN_WIDTHS: dict[str, tuple[float, ...]] = {
 }
 NARRATIVE_WIDTH = 75.0
 
-_FONT_NAME = "宋体"
-_BODY = Font(name=_FONT_NAME, size=10)
-_BOLD = Font(name=_FONT_NAME, size=10, bold=True)
-_TITLE = Font(name=_FONT_NAME, size=16, bold=True)
-_HEADING = Font(name=_FONT_NAME, size=11, bold=True)
-_TEXT = Font(name=_FONT_NAME, size=11)
-_THIN = Side(style="thin", color="FF000000")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_HEADING = Font(name=FONT_NAME, size=11, bold=True)
+_TEXT = Font(name=FONT_NAME, size=11)
 _LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True, indent=1)
 _RIGHT = Alignment(horizontal="right", vertical="center", indent=1)
 _PARAGRAPH = Alignment(horizontal="left", vertical="top", wrap_text=True)
@@ -165,17 +169,13 @@ class _Sheet:
         col: int,
         value: int | float | str | None,
         *,
-        font: Font = _BODY,
-        align: Alignment = _CENTER,
+        font: Font = BODY,
+        align: Alignment = CENTER,
         number_format: str | None = None,
     ) -> str:
-        cell = self.ws.cell(row=row, column=col + 1)
-        cell.value = value
-        cell.font = font
-        cell.alignment = align
-        if number_format:
-            cell.number_format = number_format
-        return cell.coordinate
+        return write_cell(
+            self.ws, row, col + 1, value, font=font, align=align, number_format=number_format
+        )
 
     def merge(self, row1: int, col1: int, row2: int, col2: int) -> None:
         if (row1, col1) != (row2, col2):
@@ -192,7 +192,7 @@ class _Sheet:
         """Write one data (or 栏次) cell typed by its column's kind."""
         kind = self.table.columns[col].kind
         if not text:
-            return self.put(row, col, None, align=_CENTER if kind == LINE else _LEFT)
+            return self.put(row, col, None, align=CENTER if kind == LINE else _LEFT)
         if kind == AMOUNT:
             value, fmt = amount_cell(text, self.thousands)
             return self.put(row, col, value, align=_RIGHT, number_format=fmt)
@@ -201,7 +201,7 @@ class _Sheet:
         if kind == CODE and text.isdigit():
             return self.put(row, col, text, align=_LEFT, number_format="@")
         if kind == CODE:  # a total row's label printed over the code columns
-            return self.put(row, col, text, font=_BOLD)
+            return self.put(row, col, text, font=BOLD)
         return self.put(row, col, text, align=_LEFT)
 
     def write(self) -> dict[str, str]:
@@ -209,7 +209,7 @@ class _Sheet:
         for c, w in enumerate(self.widths):
             ws.column_dimensions[column_letter(c + 1)].width = w
 
-        self.where["title"] = self.put(1, 0, t.title, font=_TITLE)
+        self.where["title"] = self.put(1, 0, t.title, font=TITLE_FONT)
         self.merge(1, 0, 1, n - 1)
         ws.row_dimensions[1].height = 32
         self.where["mark"] = self.put(2, n - 1, t.mark, align=_RIGHT)
@@ -221,7 +221,7 @@ class _Sheet:
         for i, cells in enumerate(t.header):
             texts = []
             for h in cells:
-                self.where[f"head:{i}:{h.col}"] = self.put(r + i, h.col, h.text, font=_BOLD)
+                self.where[f"head:{i}:{h.col}"] = self.put(r + i, h.col, h.text, font=BOLD)
                 self.merge(r + i, h.col, r + i + h.rows - 1, h.col + h.cols - 1)
                 if h.rows == 1:
                     texts.append((h.text, self.width(h.col, h.cols)))
@@ -249,7 +249,7 @@ class _Sheet:
 
         for rr in range(_HEADER_ROW, r):
             for c in range(n):
-                ws.cell(row=rr, column=c + 1).border = _BORDER
+                ws.cell(row=rr, column=c + 1).border = BORDER
 
         self.where["note"] = self.put(r, 0, t.note, align=_LEFT)
         self.merge(r, 0, r, n - 1)

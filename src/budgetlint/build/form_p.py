@@ -39,7 +39,7 @@ from functools import partial
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from budgetlint.build.canonical import number_cell, page_setup, text_lines
@@ -52,7 +52,17 @@ from budgetlint.build.seed_p import (
     ScoreRow,
     SeedFormP,
 )
-from budgetlint.build.xlsx import save, workbook_of
+from budgetlint.build.xlsx import (
+    BODY,
+    BOLD,
+    BORDER,
+    CENTER,
+    FONT_NAME,
+    TITLE_FONT,
+    save,
+    workbook_of,
+    write_cell,
+)
 from budgetlint.grid import column_letter
 
 #: Where the committed workbook lives, relative to the repository root.
@@ -89,14 +99,7 @@ _LINE_HEIGHT = 13.5  # points per text line at the 10 pt body font
 _MIN_ROW_HEIGHT = 20.0
 _MAX_ROW_HEIGHT = 409.0  # Excel's limit
 
-_FONT_NAME = "宋体"
-_BODY = Font(name=_FONT_NAME, size=10)
-_LABEL = Font(name=_FONT_NAME, size=10, bold=True)
-_SECTION = Font(name=_FONT_NAME, size=12, bold=True)
-_TITLE = Font(name=_FONT_NAME, size=16, bold=True)
-_THIN = Side(style="thin", color="FF000000")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_SECTION = Font(name=FONT_NAME, size=12, bold=True)
 _LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 _LEFT_TOP = Alignment(horizontal="left", vertical="top", wrap_text=True)
 _RIGHT = Alignment(horizontal="right", vertical="center", wrap_text=True)
@@ -123,31 +126,23 @@ class _Sheet:
         c: int,
         value: Value,
         *,
-        font: Font = _BODY,
-        align: Alignment = _CENTER,
+        font: Font = BODY,
+        align: Alignment = CENTER,
         number_format: str | None = None,
     ) -> str:
-        cell = self.ws.cell(row=r, column=c + 1)
-        cell.value = value
-        if isinstance(value, str) and value.startswith("="):
-            # A text such as '=3 项' is typed with a quote prefix, not as a formula.
-            cell.data_type = "s"
-            cell.quotePrefix = True
-        cell.font = font
-        cell.alignment = align
-        if number_format:
-            cell.number_format = number_format
-        return str(cell.coordinate)
+        return write_cell(
+            self.ws, r, c + 1, value, font=font, align=align, number_format=number_format
+        )
 
-    def text(self, r: int, c: int, text: str, align: Alignment = _CENTER) -> str:
+    def text(self, r: int, c: int, text: str, align: Alignment = CENTER) -> str:
         return self.put(r, c, text or None, align=align)
 
     def label(self, r: int, c: int, text: str) -> str:
-        return self.put(r, c, text, font=_LABEL)
+        return self.put(r, c, text, font=BOLD)
 
     def number(self, r: int, c: int, text: str) -> str:
         value, fmt = number_cell(text)
-        align = _CENTER if isinstance(value, str) else _RIGHT
+        align = CENTER if isinstance(value, str) else _RIGHT
         return self.put(r, c, value, align=align, number_format=fmt)
 
     def merge(self, r1: int, c1: int, r2: int, c2: int) -> None:
@@ -157,7 +152,7 @@ class _Sheet:
     def borders(self, r1: int, r2: int) -> None:
         for r in range(r1, r2 + 1):
             for c in range(N_COLUMNS):
-                self.ws.cell(row=r, column=c + 1).border = _BORDER
+                self.ws.cell(row=r, column=c + 1).border = BORDER
 
     def height(self, r: int, points: float) -> None:
         dim = self.ws.row_dimensions[r]
@@ -212,7 +207,7 @@ def write_form_p(ws: Worksheet, form: SeedFormP) -> dict[str, str]:
 
     # Title.
     r = s.next_row()
-    where["title"] = s.put(r, 0, form.title, font=_TITLE)
+    where["title"] = s.put(r, 0, form.title, font=TITLE_FONT)
     s.merge(r, 0, r, N_COLUMNS - 1)
     s.height(r, 32)
 
@@ -220,13 +215,13 @@ def write_form_p(ws: Worksheet, form: SeedFormP) -> dict[str, str]:
     s.line(SECTION_OVERVIEW, _SECTION)
     for i, part in enumerate(form.overview):
         if part.heading:
-            where[f"overview.{i}.heading"] = s.line(part.heading, _LABEL)
+            where[f"overview.{i}.heading"] = s.line(part.heading, BOLD)
         for j, paragraph in enumerate(part.text.split("\n")):
-            where[f"overview.{i}.paragraph.{j}"] = s.line(paragraph, _BODY, _LEFT_TOP)
+            where[f"overview.{i}.paragraph.{j}"] = s.line(paragraph, BODY, _LEFT_TOP)
 
     # 二、资金安排和使用情况 / (一) 资金安排情况.
     s.line(SECTION_FUNDS, _SECTION)
-    s.line(SECTION_MATRIX, _LABEL)
+    s.line(SECTION_MATRIX, BOLD)
     top = s.next_row()
     sub = s.next_row()
     for c, text in enumerate((LABEL_ITEM, LABEL_LINE, MATRIX_COLUMNS[0][1])):
@@ -242,7 +237,7 @@ def write_form_p(ws: Worksheet, form: SeedFormP) -> dict[str, str]:
     s.height(sub, 22)
     for (key, _, _), row in zip(MATRIX_ROWS, form.matrix, strict=True):
         r = s.next_row()
-        where[f"matrix.{key}.label"] = s.put(r, 0, row.label or None, font=_LABEL, align=_LEFT)
+        where[f"matrix.{key}.label"] = s.put(r, 0, row.label or None, font=BOLD, align=_LEFT)
         where[f"matrix.{key}.line"] = s.text(r, 1, row.line)
         for k, (col, _) in enumerate(MATRIX_COLUMNS, 2):
             where[f"matrix.{key}.{col}"] = s.number(r, k, row.value(col))
@@ -250,7 +245,7 @@ def write_form_p(ws: Worksheet, form: SeedFormP) -> dict[str, str]:
     s.borders(top, s.row)
 
     # (二) 资金使用情况.
-    s.line(SECTION_USE, _LABEL)
+    s.line(SECTION_USE, BOLD)
     top = s.next_row()
     sub = s.next_row()
     (c1, c2), spent, (e1, e2) = USE_SPANS[0], USE_SPANS[1:4], USE_SPANS[4]
@@ -281,7 +276,7 @@ def write_form_p(ws: Worksheet, form: SeedFormP) -> dict[str, str]:
 
     # 三、项目自评价评分表.
     where["scorecard_heading"] = s.line(form.scorecard_heading, _SECTION)
-    where["scorecard_title"] = s.line(form.scorecard_title, _SECTION, _CENTER)
+    where["scorecard_title"] = s.line(form.scorecard_title, _SECTION, CENTER)
     head = s.next_row()
     for (_, text), (a, b) in zip(SCORE_COLUMNS, SCORE_SPANS, strict=True):
         s.label(head, a, text)
@@ -292,7 +287,7 @@ def write_form_p(ws: Worksheet, form: SeedFormP) -> dict[str, str]:
         r = s.next_row()
         p = f"scorecard.{i}"
         if row.kind in ("level1", "total", "grade"):
-            where[f"{p}.level1"] = s.put(r, 0, row.level1, font=_LABEL)
+            where[f"{p}.level1"] = s.put(r, 0, row.level1, font=BOLD)
         if row.kind in ("total", "grade"):
             s.merge(r, 0, r, 2)  # 总计 / 评价等级 over 一级, 二级 and 三级
         else:

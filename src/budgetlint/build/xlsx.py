@@ -10,9 +10,19 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
 FIXED_TIME = _dt.datetime(2024, 1, 1, 0, 0, 0)
+
+#: The styles every example workbook's forms share (a department's 宋体 forms).
+FONT_NAME = "宋体"
+BODY = Font(name=FONT_NAME, size=10)
+BOLD = Font(name=FONT_NAME, size=10, bold=True)
+TITLE_FONT = Font(name=FONT_NAME, size=16, bold=True)
+THIN = Side(style="thin", color="FF000000")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
@@ -99,3 +109,29 @@ def workbook_of(
         wb.remove(default)
     wb.active = 0
     return wb, maps
+
+
+def write_cell(
+    ws: Worksheet,
+    row: int,
+    col: int,
+    value: int | float | str | None,
+    *,
+    font: Font = BODY,
+    align: Alignment = CENTER,
+    number_format: str | None = None,
+) -> str:
+    """Write one cell (1-based ``row``, ``col``) as a department types it; its address.
+
+    A text such as ``'=3 项'`` is typed with a quote prefix, not as a formula.
+    """
+    cell = ws.cell(row=row, column=col)
+    cell.value = value
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    cell.font = font
+    cell.alignment = align
+    if number_format:
+        cell.number_format = number_format
+    return str(cell.coordinate)
