@@ -114,6 +114,24 @@ def read_parts(path: Path) -> dict[str, bytes]:
         return {i.filename: zf.read(i) for i in zf.infolist()}
 
 
+def stored_members(path: Path) -> dict[str, tuple[int, int, int, bytes]]:
+    """(CRC, sizes, compressed bytes) of each zip member, as the file stores it."""
+    out = {}
+    blob = path.read_bytes()
+    with zipfile.ZipFile(path) as zf:
+        for i in zf.infolist():
+            at = i.header_offset
+            start = at + 30 + int.from_bytes(blob[at + 26 : at + 28], "little")
+            start += int.from_bytes(blob[at + 28 : at + 30], "little")
+            out[i.filename] = (
+                i.CRC,
+                i.file_size,
+                i.compress_size,
+                blob[start : start + i.compress_size],
+            )
+    return out
+
+
 def infos(path: Path) -> list[zipfile.ZipInfo]:
     with zipfile.ZipFile(path) as zf:
         return zf.infolist()
@@ -222,6 +240,13 @@ def test_untouched_parts_are_byte_identical(rich: Path, tmp_path: Path) -> None:
     assert [i.filename for i in new_infos[: len(old_infos)]] == [i.filename for i in old_infos]
     for a, b in zip(old_infos, new_infos, strict=False):
         assert (a.compress_type, a.date_time) == (b.compress_type, b.date_time)
+    # An untouched part is the source's zip member as stored: the same compressed
+    # bytes (not deflated again), CRC and sizes.
+    old_raw, new_raw = stored_members(rich), stored_members(out)
+    untouched = [n for n in before if n not in must_change]
+    assert untouched
+    for name in untouched:
+        assert new_raw[name] == old_raw[name], f"{name} recompressed"
     # Threaded comments, persons, drawing, chart, image, macros are among the untouched.
     for name in (
         "xl/threadedComments/threadedComment1.xml",
@@ -553,6 +578,23 @@ def test_truncated_zip(rich_xlsx: Path, tmp_path: Path) -> None:
     with pytest.raises(AnnotateError, match=r"截断\.xlsx") as exc:
         annotate(bad, tmp_path / "o.xlsx", FINDINGS)
     assert "截断" in str(exc.value) or "损坏" in str(exc.value)
+    assert not (tmp_path / "o.xlsx").exists()
+
+
+def test_member_with_a_wrong_crc(rich_xlsx: Path, tmp_path: Path) -> None:
+    # One byte of a stored part's text changed: the member still inflates, its CRC
+    # no longer matches. annotate names the file and the part and writes nothing.
+    src = tmp_path / "src.xlsx"
+    with zipfile.ZipFile(rich_xlsx) as zin, zipfile.ZipFile(src, "w") as zout:
+        for i in zin.infolist():
+            zout.writestr(i, zin.read(i), compress_type=zipfile.ZIP_STORED)
+    blob = bytearray(src.read_bytes())
+    at = blob.index(b"<sheetData")
+    blob[at + 1] = ord("S")
+    bad = tmp_path / "校验错.xlsx"
+    bad.write_bytes(bytes(blob))
+    with pytest.raises(AnnotateError, match=r"校验错\.xlsx（xl/worksheets/sheet\d+\.xml）.*CRC"):
+        annotate(bad, tmp_path / "o.xlsx", FINDINGS)
     assert not (tmp_path / "o.xlsx").exists()
 
 

@@ -172,6 +172,7 @@ def _annotate_pkg(
             W.remove_sheet(pkg, wb_part, old)
             stats.replaced_summary = old.name
     before = dict(pkg.data)
+    deflated = {p: pkg.deflated(p) for p in before}
     wb_part = pkg.main_part()
     entries = W.sheets(pkg, wb_part)
 
@@ -265,7 +266,7 @@ def _annotate_pkg(
     pkg.add_override(R.RECORD_PART, R.CT_RECORD)
     root_rid = pkg.add_rel("", R.REL_RECORD, R.RECORD_PART)
     changed = {
-        p: {"original": R.pack(data), "annotated_sha256": R.sha256(pkg.data[p])}
+        p: {"original": R.pack(data, deflated[p]), "annotated_sha256": R.sha256(pkg.data[p])}
         for p, data in before.items()
         if pkg.data.get(p) != data
     }

@@ -1,15 +1,19 @@
 """The .xlsx/.xlsm zip package: parts, content types and relationships.
 
 A :class:`Package` holds every part's bytes and zip metadata in the original
-order.  Writing copies each unchanged part's bytes and metadata (name, time
-stamp, compression method, attributes) and appends new parts at the end, so a
-patched workbook differs from its source only in the parts that were edited.
+order.  Writing copies each unchanged part as it is stored in the source (its
+compressed bytes, CRC, name, time stamp, compression method, attributes: the
+zip member byte for byte, not compressed again) and appends new parts at the
+end, so a patched workbook differs from its source only in the parts that were
+edited.
 """
 
 from __future__ import annotations
 
+import io
 import posixpath
 import re
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -60,6 +64,10 @@ class Package:
         self.data: dict[str, bytes] = {}
         self.comment = b""
         self._lower: set[str] | None = None
+        #: Each part not written since it was read: its zip member as stored in the
+        #: source (compression method, compressed bytes), which :meth:`save` copies
+        #: without compressing it again.
+        self._stored: dict[str, tuple[int, bytes]] = {}
         self._load()
 
     # -- reading -------------------------------------------------------------------
@@ -70,19 +78,19 @@ class Package:
 
     def _load(self) -> None:
         try:
-            with self.path.open("rb") as fh:
-                head = fh.read(8)
+            blob = self.path.read_bytes()
         except FileNotFoundError:
             raise self.fail("文件不存在 (file not found)") from None
         except OSError as exc:
             raise self.fail(f"无法读取文件 ({exc})") from None
+        head = blob[:8]
         if head == CFB_MAGIC:
             raise self.fail(
                 "文件已加密或为旧版 .xls 格式（OLE/CFB 容器，encrypted or legacy workbook），"
                 "请另存为未加密的 .xlsx 后再试"
             )
         try:
-            with zipfile.ZipFile(self.path) as zf:
+            with zipfile.ZipFile(io.BytesIO(blob)) as zf:
                 self.comment = zf.comment
                 for info in zf.infolist():
                     if info.is_dir():
@@ -91,7 +99,7 @@ class Package:
                     if info.flag_bits & 0x1:
                         raise self.fail("zip 包中的部件已加密 (encrypted)", info.filename)
                     try:
-                        self.data[info.filename] = zf.read(info)
+                        self.data[info.filename] = self._member(zf, blob, info)
                     except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
                         raise self.fail(
                             f"zip 包已截断或损坏 (truncated or corrupt: {exc})", info.filename
@@ -103,6 +111,41 @@ class Package:
             raise self.fail("不是 Excel 工作簿（不是 zip 包，not a zip file）") from None
         if "[Content_Types].xml" not in self.data:
             raise self.fail("不是 Excel 工作簿（缺少 [Content_Types].xml）")
+
+    def _member(self, zf: zipfile.ZipFile, blob: bytes, info: zipfile.ZipInfo) -> bytes:
+        """A member's bytes; a stored or deflated one is also kept as stored, for :meth:`save`.
+
+        Such a member is cut from the file at its local header and inflated here
+        (its CRC and size checked as zipfile checks them); any other method is
+        left to zipfile.
+        """
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            return zf.read(info)
+        at = info.header_offset
+        head = blob[at : at + 30]
+        if len(head) < 30 or head[:4] != b"PK\x03\x04":
+            raise zipfile.BadZipFile("bad local file header")
+        name_len, extra_len = struct.unpack("<HH", head[26:30])
+        start = at + 30 + name_len + extra_len
+        raw = blob[start : start + info.compress_size]
+        if len(raw) < info.compress_size:
+            raise EOFError("member cut short")
+        if info.compress_type == zipfile.ZIP_STORED:
+            data = raw
+        else:
+            inflate = zlib.decompressobj(-15)
+            data = inflate.decompress(raw)
+            if not inflate.eof:
+                raise zlib.error("incomplete deflate stream")
+        if len(data) != info.file_size or zlib.crc32(data) != info.CRC:
+            raise zipfile.BadZipFile("CRC or size mismatch")
+        self._stored[info.filename] = (info.compress_type, raw)
+        return data
+
+    def deflated(self, part: str) -> bytes | None:
+        """The part's raw deflate stream as stored in the source, while it is unchanged."""
+        method, raw = self._stored.get(part, (None, b""))
+        return raw if method == zipfile.ZIP_DEFLATED else None
 
     # -- parts -----------------------------------------------------------------------
 
@@ -135,11 +178,13 @@ class Package:
             self.infos.append(info)
             if self._lower is not None:
                 self._lower.add(part.lower())
+        self._stored.pop(part, None)
         self.data[part] = raw
 
     def remove(self, part: str) -> None:
         if part in self.data:
             del self.data[part]
+            self._stored.pop(part, None)
             self.infos = [i for i in self.infos if i.filename != part]
             self._lower = None
 
@@ -162,7 +207,11 @@ class Package:
                 if info.is_dir():
                     zf.writestr(_clone_info(info), b"")
                     continue
-                zf.writestr(_clone_info(info), self.data[info.filename])
+                stored = self._stored.get(info.filename)
+                if stored is None:
+                    zf.writestr(_clone_info(info), self.data[info.filename])
+                else:
+                    _write_stored(zf, info, stored[1])
             if self.comment:
                 zf.comment = self.comment
 
@@ -289,6 +338,26 @@ def _clone_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
     new.create_system = info.create_system
     new.comment = info.comment
     return new
+
+
+def _write_stored(zf: zipfile.ZipFile, src: zipfile.ZipInfo, raw: bytes) -> None:
+    """Append a member exactly as it was stored: its compressed bytes, CRC and sizes.
+
+    zipfile has no public call for this; it is what ``ZipFile.writestr`` does
+    (a local header at the current position, the data, the entry listed for the
+    central directory), without compressing the data again.
+    """
+    info = _clone_info(src)
+    info.CRC = src.CRC
+    info.compress_size = len(raw)
+    info.file_size = src.file_size
+    info.header_offset = zf.fp.tell()  # type: ignore[union-attr]
+    zf.fp.write(info.FileHeader())  # type: ignore[union-attr]
+    zf.fp.write(raw)  # type: ignore[union-attr]
+    zf.filelist.append(info)
+    zf.NameToInfo[info.filename] = info
+    zf.start_dir = zf.fp.tell()  # type: ignore[attr-defined,union-attr]
+    zf._didModify = True  # type: ignore[attr-defined]
 
 
 def strip_decl(xml: str) -> str:

@@ -28,8 +28,18 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def pack(data: bytes) -> str:
-    return base64.b64encode(zlib.compress(data, 9)).decode("ascii")
+def pack(data: bytes, deflated: bytes | None = None) -> str:
+    """``data`` as base64 of a zlib stream.
+
+    ``deflated`` is the raw deflate stream of ``data`` as the source zip stores it
+    (:meth:`Package.deflated`): wrapped in a zlib header and trailer it is used as
+    it is, not compressed again.
+    """
+    if deflated is None:
+        stream = zlib.compress(data, 6)
+    else:
+        stream = b"\x78\x9c" + deflated + zlib.adler32(data).to_bytes(4, "big")
+    return base64.b64encode(stream).decode("ascii")
 
 
 def unpack(text: str) -> bytes:
