@@ -160,4 +160,4 @@ def _is_wide(ch: str) -> bool:
 
 def wide_chars(s: str) -> int:
     """How many characters of ``s`` are wide (CJK: two columns in a cell or a note box)."""
-    return sum(map(_is_wide, s))
+    return 0 if s.isascii() else sum(map(_is_wide, s))

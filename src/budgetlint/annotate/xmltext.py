@@ -103,9 +103,22 @@ def _tokens(xml: str, pos: int, endpos: int) -> Iterator[re.Match[str]]:
 
 
 def root(xml: str) -> Elem:
-    """The document element."""
+    """The document element.
+
+    Its end tag is the last one in the text: only white space, comments and
+    processing instructions may follow it, so when nothing but white space does,
+    it is found from the end without walking the content (a worksheet's
+    ``<sheetData>`` holds every cell).
+    """
     for m in _tokens(xml, 0, len(xml)):
         if m.group(3) and not m.group(1):
+            if m.group(5):
+                return _complete(xml, m)
+            close = "</" + m.group(2) + m.group(3)
+            j = xml.rfind(close, m.end())
+            gt = xml.find(">", j + len(close)) if j >= 0 else -1
+            if gt >= 0 and not xml[j + len(close) : gt].strip() and not xml[gt + 1 :].strip():
+                return Elem(m.group(2), m.group(3), m.start(), m.end(), gt + 1, False, j)
             return _complete(xml, m)
     raise ValueError("no root element")
 
@@ -172,24 +185,27 @@ def _walk_end(xml: str, m: re.Match[str], stop: int) -> tuple[int, int]:
 
 def children(xml: str, parent: Elem, name: str | None = None) -> list[Elem]:
     """Direct child elements of ``parent`` (optionally only those named ``name``)."""
-    out: list[Elem] = []
+    return list(_iter_children(xml, parent, name))
+
+
+def _iter_children(xml: str, parent: Elem, name: str | None) -> Iterator[Elem]:
     if parent.self_closing:
-        return out
+        return
     pos, stop = parent.tag_end, parent.inner_end
     while True:
         t = _TOKEN.search(xml, pos, stop)
         if t is None:
-            return out
+            return
         pos = t.end()
         if not t.group(3) or t.group(1):
             continue  # comments, processing instructions, declarations
         if t.group(5):
             if name is None or t.group(3) == name:
-                out.append(Elem(t.group(2), t.group(3), t.start(), t.end(), t.end(), True, t.end()))
+                yield Elem(t.group(2), t.group(3), t.start(), t.end(), t.end(), True, t.end())
             continue
         inner_end, end = _end_of(xml, t, stop)
         if name is None or t.group(3) == name:
-            out.append(Elem(t.group(2), t.group(3), t.start(), t.end(), end, False, inner_end))
+            yield Elem(t.group(2), t.group(3), t.start(), t.end(), end, False, inner_end)
         pos = end
 
 
@@ -231,9 +247,8 @@ def flat_children(xml: str, parent: Elem, name: str) -> list[Elem]:
 
 
 def child(xml: str, parent: Elem, name: str) -> Elem | None:
-    """The first direct child named ``name``."""
-    found = children(xml, parent, name)
-    return found[0] if found else None
+    """The first direct child named ``name`` (the walk stops there)."""
+    return next(_iter_children(xml, parent, name), None)
 
 
 def ns_prefix(start_tag: str, uri: str) -> str | None:
