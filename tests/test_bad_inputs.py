@@ -661,6 +661,19 @@ def test_the_check_path_imports_neither_openpyxl_nor_numpy() -> None:
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, timeout=120)
 
 
+def test_importing_the_checker_leaves_logging_and_toml_for_later() -> None:
+    # Start-up: logging is imported when something is logged, tomllib when a settings
+    # file is read; neither is needed to import the checker.
+    code = (
+        "import sys, budgetlint.checker; "
+        "print(sorted(m for m in ('logging', 'tomllib', 'openpyxl', 'numpy') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], check=True, cwd=ROOT, timeout=120, capture_output=True
+    )
+    assert out.stdout.decode().strip() == "[]"
+
+
 def test_a_panic_inside_the_parser_is_a_read_error(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     # a corrupt .xls made python-calamine panic: pyo3 raises a BaseException, not an Exception
     import python_calamine

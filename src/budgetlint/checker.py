@@ -15,7 +15,6 @@ nothing (the formula engine is not even imported).
 
 from __future__ import annotations
 
-import logging
 import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
@@ -34,10 +33,18 @@ from budgetlint.rules.base import ANY_FORM, LINK_FORM, NARRATIVE_FORM, Rule, Rul
 from budgetlint.settings import Settings
 
 if TYPE_CHECKING:
+    import logging
+
     from budgetlint.hosts import Host
     from budgetlint.recompute import CellKey, Engine, Recalc
 
-log = logging.getLogger("budgetlint")
+
+def _log() -> logging.Logger:
+    """The "budgetlint" logger: logging is imported when something is logged, not at start-up."""
+    import logging
+
+    return logging.getLogger("budgetlint")
+
 
 #: The name of the summary sheet the annotator adds.  The checker skips it by the
 #: workbook's annotation record (``Grid.added_sheets``), never by name: a user's own
@@ -82,7 +89,7 @@ def check_grid(
             try:
                 grid, changed = apply_recompute(grid, targets, settings, engine=engine)
             except Exception as e:  # a recompute bug must not stop (or pass) the check
-                log.info("recomputing %s failed", grid.path, exc_info=True)
+                _log().info("recomputing %s failed", grid.path, exc_info=True)
                 error = f"重算公式时 {type(e).__name__}: {e}"
                 names = {name for name, _, _ in targets}
                 recompute_failed = {i: error for i, s in enumerate(grid.sheets) if s.name in names}
@@ -194,7 +201,7 @@ def _run_rules(
         try:
             found.extend(rule.run(form, ctx))
         except Exception as e:  # a rule bug must not lose the other findings
-            log.info("rule %s failed on %s!%s", rule.code, result.path, where[0], exc_info=True)
+            _log().info("rule %s failed on %s!%s", rule.code, result.path, where[0], exc_info=True)
             found.extend(ctx._drain())  # what it reported before failing
             failures.append(RuleFailure(rule.code, result.path, *where, f"{type(e).__name__}: {e}"))
     result.findings.extend(_mark_explained(_dedupe(found), notes, settings))
@@ -447,7 +454,7 @@ def check_file(
     except MemoryError:
         return FileResult(path=str(p), error=f"{p}: 内存不足，无法读取（文件过大）")
     except Exception as e:  # pragma: no cover - last resort, keep the batch going
-        log.exception("unexpected failure reading %s", p)
+        _log().exception("unexpected failure reading %s", p)
         return FileResult(path=str(p), error=f"{p}: 读取失败（{type(e).__name__}: {e}）")
     return check_grid(grid, settings)
 

@@ -10,7 +10,6 @@ passes) with settings that are not what the user meant.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -147,6 +146,8 @@ class Settings:
     @classmethod
     def _load_file(cls, p: Path, required: bool) -> Settings | None:
         """Settings from ``p``; None for a pyproject.toml without [tool.budgetlint] (unless required)."""
+        import tomllib  # only when a settings file is read: a check without one never needs it
+
         try:
             data = tomllib.loads(p.read_text(encoding="utf-8"))
         except OSError as e:
