@@ -11,8 +11,13 @@ text, a cached error value reads as its text (``#DIV/0!``), the cells a merged
 range covers read as empty.  A sheet whose cells span a rectangle too large for
 calamine (which holds a sheet as a dense rectangle) is read from the scan alone.
 
-.xls / .xlsb / .ods: calamine only — values and (for .xls) merged ranges; these
-formats carry no number formats, formulas or notes into the grid.
+.xls: calamine's values and merged ranges, and one pass over the workbook's
+records by :mod:`budgetlint.hosts.xlsscan` for the number formats, the error
+values (calamine reads them as empty) and each sheet's span; formulas (stored
+compiled, not as text) and notes are not read.
+
+.xlsb / .ods: calamine only — values (and for .ods the error values, from a
+streaming look at content.xml); no number formats, formulas or notes.
 
 The grid holds only the cells that exist.
 """
@@ -65,11 +70,11 @@ def read(path: str | Path, limits: Limits | None = None) -> Grid:
                 f"{p}: 文件大小 {X._mb(size)} MB 超过上限 {lim.max_uncompressed_mb:g} MB"
                 "（设置项 max_uncompressed_mb），未读取"
             )
-    else:  # .xlsb, .ods: zip packages; check their directory before calamine reads them
-        if not head.startswith(b"PK"):
-            raise ReadError(f"{p}: 不是 {suffix} 工作簿（不是压缩包），文件已损坏或类型不符")
-        return _read_plain(p, lim, _check_zip(p, lim, kind=suffix))
-    return _read_plain(p, lim)
+        return _read_plain(p, lim, *_scan_xls(p))
+    # .xlsb, .ods: zip packages; check their directory before calamine reads them
+    if not head.startswith(b"PK"):
+        raise ReadError(f"{p}: 不是 {suffix} 工作簿（不是压缩包），文件已损坏或类型不符")
+    return _read_plain(p, lim, _check_zip(p, lim, kind=suffix))
 
 
 def _head(p: Path) -> bytes:
@@ -430,10 +435,41 @@ def _xlsb_dimension(zf: Any, part: str) -> tuple[int, int, int, int] | None:
     return None
 
 
+def _scan_xls(
+    p: Path,
+) -> tuple[dict[str, dict[tuple[int, int], str]], dict[str, dict[tuple[int, int], str]]]:
+    """(error cells, number formats) of an .xls's worksheets by name, from one pass over
+    its records (:mod:`budgetlint.hosts.xlsscan`); a sheet whose cells span a rectangle
+    too large for calamine is refused here, before calamine allocates it."""
+    from budgetlint.hosts import xlsscan
+
+    try:
+        scans = xlsscan.scan(p)
+    except xlsscan.XlsScanError as e:
+        raise ReadError(f"{p}: 工作簿文件已损坏或不完整（{e}）") from None
+    if scans is None:  # BIFF5, encrypted, or a container olefile cannot read: calamine decides
+        return {}, {}
+    for sc in scans.values():
+        if sc.area > DENSE_LIMIT and sc.span is not None:
+            r0, c0, r1, c1 = sc.span
+            raise ReadError(
+                f"{p}: 工作表“{sc.name}”的单元格范围 {address(r0, c0)}:{address(r1, c1)} 过大，"
+                ".xls 工作表只能整块读取，请删除范围外多余的单元格或另存为 .xlsx 后再检查"
+            )
+    return {n: sc.errors for n, sc in scans.items()}, {n: sc.formats for n, sc in scans.items()}
+
+
 def _read_plain(
-    p: Path, lim: Limits, errors: dict[str, dict[tuple[int, int], str]] | None = None
+    p: Path,
+    lim: Limits,
+    errors: dict[str, dict[tuple[int, int], str]] | None = None,
+    formats: dict[str, dict[tuple[int, int], str]] | None = None,
 ) -> Grid:
-    """.xls, .xlsb, .ods through calamine; ``errors``: error cells it reads as empty."""
+    """.xls, .xlsb, .ods through calamine.
+
+    ``errors``: the error cells calamine reads as empty, ``formats``: the cells'
+    number formats (.xls), each by sheet name.
+    """
     import python_calamine as pc
 
     book = _open_calamine(p)
@@ -446,7 +482,7 @@ def _read_plain(
             )
         for name in names:
             sh, r0, c0, rows = _calamine_rows(p, book, name)
-            sheet = Sheet(name=name)
+            sheet = Sheet(name=name, formats=dict((formats or {}).get(name, {})))
             count = 0
             for i, row in enumerate(rows):
                 for j, v in enumerate(row):
