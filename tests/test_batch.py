@@ -334,3 +334,17 @@ def test_workers_send_slim_results_unless_the_forms_are_needed() -> None:
     assert all(o.result.grid is not None for o in full)
     for a, b in zip(slim, full, strict=True):
         assert a.result == b.result.slim()
+
+
+def test_a_worker_takes_the_largest_of_the_next_few_files() -> None:
+    from collections import deque
+
+    sizes = [5, 40, 9, 33, 2, 21, 7]
+    jobs = [Job(i, Path(f"{i}.xlsx")) for i in range(len(sizes))]
+    queue = deque([job] for job in jobs)
+    weight = dict(enumerate(sizes))
+    taken = [batch._take_largest(queue, 3, weight)[0].index for _ in range(len(sizes))]
+    # the largest of the next three: 40 (of 5, 40, 9), 33 (of 5, 9, 33), 9 (of 5, 9, 2),
+    # 21 (of 5, 2, 21), 7 (of 5, 2, 7), then 5 and 2
+    assert taken == [1, 3, 2, 5, 6, 0, 4]
+    assert not queue

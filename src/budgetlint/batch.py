@@ -260,6 +260,31 @@ def _chunk_size(n: int, workers: int) -> int:
     return max(1, min(8, n // (workers * 8)))
 
 
+#: How many tasks ahead a worker may look for the largest one (per worker).
+LOOKAHEAD = 4
+
+
+def _bytes(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _take_largest(queue: deque[list[Job]], window: int, weight: dict[int, int]) -> list[Job]:
+    """The largest of the next ``window`` tasks (by file size), taken out of ``queue``.
+
+    The largest first within a short look-ahead: the files still running when
+    the others are done are small ones, so the workers finish together (a
+    40-sheet file started last would leave one worker busy alone), while a file
+    waits for at most ``window`` later ones and output still streams in input order.
+    """
+    best = max(range(min(window, len(queue))), key=lambda i: sum(weight[j.index] for j in queue[i]))
+    chunk = queue[best]
+    del queue[best]
+    return chunk
+
+
 def _crashed(job: Job, exitcode: int | None) -> Outcome:
     if exitcode is not None and exitcode < 0:
         try:
@@ -408,6 +433,8 @@ def _parallel(
     position = {job.index: i for i, job in enumerate(jobs)}
     size = _chunk_size(len(jobs), workers)
     queue: deque[list[Job]] = deque(list(jobs[i : i + size]) for i in range(0, len(jobs), size))
+    weight = {job.index: _bytes(job.path) for job in jobs}
+    window = LOOKAHEAD * workers
     done: dict[int, Outcome] = {}
     next_pos = 0
 
@@ -430,7 +457,7 @@ def _parallel(
         try:
             while (queue or inflight) and not suspects:
                 while queue and len(inflight) < 2 * workers:
-                    chunk = queue.popleft()
+                    chunk = _take_largest(queue, window, weight)
                     inflight[pool.submit(_run_chunk, chunk, settings, keep_forms, check)] = chunk
                 finished, _ = wait(inflight, return_when=FIRST_COMPLETED)
                 for fut in finished:
