@@ -28,6 +28,7 @@ from budgetlint.settings import Settings, SettingsError
 from tests.conftest import EXAMPLES, ROOT, SEED_S
 from tests.xlsxkit import (
     Entry,
+    XlsbError,
     bomb_stream,
     book,
     inline,
@@ -500,6 +501,24 @@ def test_an_error_value_in_an_ods_is_a_finding_at_its_cell(tmp_path: Path) -> No
     assert fr.error is None
     found = {(f.code, f.cell) for f in fr.findings}
     assert ("S404", "G5") in found, found
+
+
+def test_an_error_value_in_an_xlsb_is_a_finding_at_its_cell(tmp_path: Path) -> None:
+    # calamine reads an .xlsb error cell as empty too; the walk over the sheet's records
+    # gives it its printed error: a constant (BrtCellError) and a formula's (BrtFmlaError)
+    rows = _s101_rows()
+    cells = {
+        (r, c): v for r, row in enumerate(rows, 1) for c, v in enumerate(row, 1) if v is not None
+    }
+    cells[(5, 7)] = XlsbError("#DIV/0!", formula=True)  # G5, 执行率
+    cells[(5, 5)] = XlsbError("#REF!")  # E5
+    book_ = xlsb(tmp_path / "出错.xlsb", {"自评表": cells})
+    got = read_workbook(book_).sheets[0].cells
+    assert (got[(5, 7)], got[(5, 5)]) == ("#DIV/0!", "#REF!")
+    fr = check_file(book_)
+    assert fr.error is None
+    s404 = sorted(f.cell for f in fr.findings if f.code == "S404")
+    assert s404 == ["E5", "G5"], [(f.code, f.cell, f.message) for f in fr.findings]
 
 
 def test_an_ods_cell_far_away_is_refused_before_calamine_reads_it(tmp_path: Path) -> None:

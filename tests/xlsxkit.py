@@ -279,10 +279,23 @@ def _wide(s: str) -> bytes:
     return struct.pack("<I", len(s)) + s.encode("utf-16-le")
 
 
+@dataclass(frozen=True)
+class XlsbError:
+    """An error value in :func:`xlsb`'s cells."""
+
+    text: str
+    formula: bool = False
+
+
+XLSB_ERROR_CODES = {"#NULL!": 0x00, "#DIV/0!": 0x07, "#VALUE!": 0x0F, "#REF!": 0x17, "#N/A": 0x2A}
+
+
 def xlsb(
     path: Path, sheets: dict[str, dict[tuple[int, int], object]], dims: dict[str, str] | None = None
 ) -> Path:
-    """A minimal .xlsb: numbers (BrtCellReal) and texts (BrtCellSt); 1-based (row, col) keys.
+    """A minimal .xlsb: numbers (BrtCellReal), texts (BrtCellSt), and error values given as
+    ``XlsbError("#DIV/0!")`` (BrtCellError), or ``XlsbError("#N/A", formula=True)`` for a
+    formula's cached error (BrtFmlaError); 1-based (row, col) keys.
 
     ``dims`` overrides a sheet's declared dimension (BrtWsDim), e.g. ``"A1:XFD1048576"``.
     """
@@ -310,7 +323,13 @@ def xlsb(
                 if rr != r:
                     continue
                 head = struct.pack("<II", c - 1, 0)
-                if isinstance(v, (int, float)):
+                if isinstance(v, XlsbError):
+                    code = bytes([XLSB_ERROR_CODES[v.text]])
+                    if v.formula:  # the value, grbitFlags, then an empty formula (cce 0, cb 0)
+                        body += _record(0x0B, head + code + b"\0\0" + b"\0" * 8)
+                    else:
+                        body += _record(0x03, head + code)
+                elif isinstance(v, (int, float)):
                     body += _record(0x05, head + struct.pack("<d", float(v)))
                 else:
                     body += _record(0x06, head + _wide(str(v)))

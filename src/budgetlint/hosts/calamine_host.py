@@ -16,8 +16,9 @@ records by :mod:`budgetlint.hosts.xlsscan` for the number formats, the error
 values (calamine reads them as empty) and each sheet's span; formulas (stored
 compiled, not as text) and notes are not read.
 
-.xlsb / .ods: calamine only — values (and for .ods the error values, from a
-streaming look at content.xml); no number formats, formulas or notes.
+.xlsb / .ods: calamine's values, and the error values it reads as empty (from a
+walk over an .xlsb sheet's records, a streaming look at an .ods's content.xml);
+no number formats, formulas or notes.
 
 The grid holds only the cells that exist.
 """
@@ -250,10 +251,11 @@ def _normal(v: Any) -> Any:
 def _check_zip(p: Path, lim: Limits, *, kind: str) -> dict[str, dict[tuple[int, int], str]]:
     """The zip's declared sizes, and each sheet's range (calamine allocates its rectangle).
 
-    .xlsb: the range each sheet declares (BrtWsDim).  .ods: the cells with a value, from
-    a quick streaming look at content.xml (calamine reads it after us), which also
-    returns the cells holding an error value (calamine reads them as empty): table ->
-    cell -> the error as printed (``#DIV/0!``).
+    .xlsb: the range each sheet declares (BrtWsDim), and from a walk over the sheet's
+    records its error cells.  .ods: the cells with a value, from a quick streaming look
+    at content.xml (calamine reads it after us), which also gives the cells holding an
+    error value.  calamine reads an error cell as empty; the result maps sheet -> cell
+    -> the error as printed (``#DIV/0!``).
     """
     errors: dict[str, dict[tuple[int, int], str]] = {}
     import zipfile
@@ -263,7 +265,12 @@ def _check_zip(p: Path, lim: Limits, *, kind: str) -> dict[str, dict[tuple[int, 
             infos = [i for i in zf.infolist() if not i.is_dir()]
             X.check_sizes(infos, lim, lambda reason: ReadError(f"{p}: {reason}"))
             if kind == ".xlsb":
-                ranges = [(name, _xlsb_dimension(zf, part)) for name, part in _xlsb_sheets(zf)]
+                ranges = []
+                for name, part in _xlsb_sheets(zf):
+                    ranges.append((name, _xlsb_dimension(zf, part)))
+                    found = _xlsb_errors(zf, part)
+                    if found:
+                        errors[name] = found
             else:
                 ranges = _ods_ranges(zf, lim, errors)
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error) as e:
@@ -457,6 +464,23 @@ def _scan_xls(
                 ".xls 工作表只能整块读取，请删除范围外多余的单元格或另存为 .xlsx 后再检查"
             )
     return {n: sc.errors for n, sc in scans.items()}, {n: sc.formats for n, sc in scans.items()}
+
+
+def _xlsb_errors(zf: Any, part: str) -> dict[tuple[int, int], str]:
+    """The error cells of an .xlsb sheet: BrtCellError constants and BrtFmlaError results."""
+    import struct
+
+    from budgetlint.hosts.xlsscan import ERRORS
+
+    out: dict[tuple[int, int], str] = {}
+    row = 0
+    for typ, rec in _xlsb_records(zf.read(part)):
+        if typ == 0x00 and len(rec) >= 4:  # BrtRowHdr: the row of the cells that follow
+            row = struct.unpack_from("<I", rec)[0] + 1
+        elif typ in (0x03, 0x0B) and len(rec) >= 9:  # BrtCellError, BrtFmlaError
+            col = struct.unpack_from("<I", rec)[0] + 1
+            out[(row, col)] = ERRORS.get(rec[8], "#VALUE!")
+    return out
 
 
 def _read_plain(
