@@ -624,3 +624,43 @@ def test_bad_cell_address(rich_xlsx: Path, tmp_path: Path) -> None:
     f = Finding("S101", Severity.ERROR, FORM, "第3行", "x")
     with pytest.raises(AnnotateError, match="第3行"):
         annotate(rich_xlsx, tmp_path / "o.xlsx", [f])
+
+
+# --- marking cells in a worksheet's XML, however its rows are written -------------------------
+
+
+def _mark(xml: str, cells: list[tuple[int, int]]) -> str:
+    from budgetlint.annotate.sheet import mark_cells
+
+    out, _changes = mark_cells(xml, dict.fromkeys(cells, "x"), lambda base, key: base + 100)
+    return out
+
+
+def _ws(rows: str, p: str = "") -> str:
+    ns = f' xmlns{":" + p[:-1] if p else ""}="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    return f"<{p}worksheet{ns}><{p}sheetData>{rows}</{p}sheetData></{p}worksheet>"
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        # numbered rows, as Excel, LibreOffice and openpyxl write them
+        '<row r="1"><c r="A1" s="2"/></row><row r="2"><c r="A2"/><c r="B2" s="3"/></row>',
+        # no numbers at all: rows and cells numbered by position
+        '<row><c s="2"/></row><row><c/><c s="3"/></row>',
+        # the number not first among the attributes
+        '<row spans="1:1" r="1"><c r="A1" s="2"/></row><row spans="1:2" r="2"><c r="A2"/>'
+        '<c r="B2" s="3"/></row>',
+    ],
+    ids=["numbered", "by-position", "r-not-first"],
+)
+def test_cells_are_marked_however_rows_are_numbered(rows: str) -> None:
+    out = _mark(_ws(rows), [(1, 1), (2, 2)])
+    assert 's="102"' in out and 's="103"' in out  # A1 (style 2) and B2 (style 3), restyled
+    assert out.count("<row") == 2 and out.count("<c") == 3
+
+
+def test_a_missing_row_is_inserted_in_order_and_a_prefix_kept() -> None:
+    xml = _ws('<x:row r="1"><x:c r="A1"/></x:row><x:row r="4"><x:c r="A4"/></x:row>', "x:")
+    out = _mark(xml, [(3, 2), (4, 1)])
+    assert '<x:row r="3"><x:c r="B3" s="100"/></x:row><x:row r="4"><x:c r="A4" s="100"/>' in out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from budgetlint.annotate import xmltext as X
@@ -47,7 +48,10 @@ def _r_attr(start_tag: str) -> str | None:
     return None if m is None else (m.group(1) if m.group(1) is not None else m.group(2))
 
 
-_MERGE_REF = re.compile(r"""<(?:[\w.\-]+:)?mergeCell\b[^>]*?\sref\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+#: The ref of a <mergeCell> (the only elements inside <mergeCells>), its parts captured.
+_MERGE_REF = re.compile(
+    r"""\sref\s*=\s*["']\$?([A-Za-z]{1,3})\$?(\d+)(?::\$?([A-Za-z]{1,3})\$?(\d+))?["']"""
+)
 
 
 def numbered_rows(xml: str, sheet_data: X.Elem) -> list[tuple[int, X.Elem]]:
@@ -68,6 +72,16 @@ def numbered_cells(xml: str, row: X.Elem) -> list[tuple[int, X.Elem]]:
     return out
 
 
+def _row_by_number(xml: str, sheet_data: X.Elem, p: str, r: int) -> X.Elem | None:
+    """The ``<row>`` whose start tag begins ``<row r="N"`` (as Excel, LibreOffice and
+    openpyxl write it), found with one search instead of numbering every row."""
+    head = f'<{p}row r="{r}"'
+    at = xml.find(head, sheet_data.tag_end, sheet_data.inner_end)
+    if at < 0 or xml[at + len(head)] not in " \t\r\n/>":
+        return None
+    return X.flat_child_at(xml, at, sheet_data.inner_end, p, "row")
+
+
 def merged_ranges(xml: str) -> list[tuple[int, int, int, int]]:
     """(min_row, min_col, max_row, max_col) of every merged range."""
     mc = X.child(xml, X.root(xml), "mergeCells")
@@ -75,14 +89,16 @@ def merged_ranges(xml: str) -> list[tuple[int, int, int, int]]:
     if mc is None or mc.self_closing:
         return out
     for m in _MERGE_REF.finditer(xml, mc.tag_end, mc.inner_end):
-        a, _, b = (m.group(1) if m.group(1) is not None else m.group(2)).partition(":")
-        try:
-            r1, c1 = parse_address(a)
-            r2, c2 = parse_address(b or a)
-        except ValueError:
-            continue
+        a, r1s, b, r2s = m.groups()
+        r1, c1 = int(r1s), _column(a)
+        r2, c2 = (int(r2s), _column(b)) if b else (r1, c1)
         out.append((min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
     return out
+
+
+@lru_cache(maxsize=1024)
+def _column(letters: str) -> int:
+    return column_index(letters.upper())
 
 
 def _col_styles(xml: str, top: X.Elem) -> list[tuple[int, int, int]]:
@@ -144,8 +160,13 @@ def mark_cells(
 
     edits: list[tuple[int, int, str]] = []
     changes: list[dict[str, Any]] = []
-    numbered = numbered_rows(xml, sd)
-    row_at = dict(numbered)
+    numbered: list[tuple[int, X.Elem]] = []
+    found = {r: _row_by_number(xml, sd, p, r) for r in by_row}
+    row_at = {r: row for r, row in found.items() if row is not None}
+    if len(row_at) < len(found):
+        # a row without its number written, or one to insert: number them all
+        numbered = numbered_rows(xml, sd)
+        row_at = dict(numbered)
 
     def new_cell(r: int, c: int, base: int) -> str:
         s = restyle(base, targets[(r, c)])

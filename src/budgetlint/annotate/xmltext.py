@@ -132,9 +132,14 @@ def _complete(xml: str, m: re.Match[str]) -> Elem:
     return Elem(prefix, name, m.start(), m.end(), end, False, inner_end)
 
 
-@lru_cache(maxsize=256)
-def _opener(qname: str) -> re.Pattern[str]:
-    return re.compile("<" + re.escape(qname) + r"[\s/>]")
+@lru_cache(maxsize=4)
+def _has_declarations(xml: str) -> bool:
+    """Whether a text holds ``<!`` anywhere (comments, CDATA, DOCTYPE): one scan per text.
+
+    Few entries: the texts looked at in turn are a sheet, its notes and its drawing,
+    and each entry keeps its text alive.
+    """
+    return "<!" in xml
 
 
 def _end_of(xml: str, m: re.Match[str], stop: int) -> tuple[int, int]:
@@ -147,16 +152,21 @@ def _end_of(xml: str, m: re.Match[str], stop: int) -> tuple[int, int]:
     text rather than a tag.
     """
     qname = m.group(2) + m.group(3)
-    close = "</" + qname
+    close, open_ = "</" + qname, "<" + qname
     pos, depth = m.end(), 0
+    declarations = _has_declarations(xml)
     while True:
         j = xml.find(close, pos, stop)
-        if j < 0 or xml.find("<!", pos, j) >= 0:
+        if j < 0 or (declarations and xml.find("<!", pos, j) >= 0):
             return _walk_end(xml, m, stop)
-        for o in _opener(qname).finditer(xml, pos, j):
-            gt = xml.find(">", o.end() - 1, j)
-            if gt > 0 and xml[gt - 1] != "/":
-                depth += 1
+        o = xml.find(open_, pos, j)
+        while o >= 0:  # nested elements of the same name (str.find: a worksheet is long)
+            after = o + len(open_)
+            if after < j and xml[after] in " \t\r\n/>":
+                gt = xml.find(">", after - 1, j)
+                if gt > 0 and xml[gt - 1] != "/":
+                    depth += 1
+            o = xml.find(open_, after, j)
         after = j + len(close)
         gt = xml.find(">", after, stop)
         if gt < 0 or xml[after:gt].strip():
@@ -244,6 +254,19 @@ def flat_children(xml: str, parent: Elem, name: str) -> list[Elem]:
             return children(xml, parent, name)  # an end tag written otherwise: the general walk
         out.append(Elem(parent.prefix, name, m.start(), m.end(), j + len(close), False, j))
         pos = j + len(close)
+
+
+def flat_child_at(xml: str, at: int, stop: int, prefix: str, name: str) -> Elem | None:
+    """The element ``<prefix:name …>`` that starts at ``at``, of a kind that never nests
+    (as :func:`flat_children` reads them); None when no such element starts there."""
+    m = _flat_opener(prefix + name).match(xml, at, stop)
+    if m is None:
+        return None
+    if m.group(2):
+        return Elem(prefix, name, at, m.end(), m.end(), True, m.end())
+    close = "</" + prefix + name + ">"
+    j = xml.find(close, m.end(), stop)
+    return None if j < 0 else Elem(prefix, name, at, m.end(), j + len(close), False, j)
 
 
 def child(xml: str, parent: Elem, name: str) -> Elem | None:
