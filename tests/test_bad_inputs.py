@@ -521,6 +521,19 @@ def test_an_error_value_in_an_xlsb_is_a_finding_at_its_cell(tmp_path: Path) -> N
     assert s404 == ["E5", "G5"], [(f.code, f.cell, f.message) for f in fr.findings]
 
 
+def test_an_xlsb_gives_its_number_formats(tmp_path: Path) -> None:
+    # styles.bin's formats reach the grid: a rate in a percent cell reads as it prints
+    rows = _s101_rows()
+    cells = {
+        (r, c): v for r, row in enumerate(rows, 1) for c, v in enumerate(row, 1) if v is not None
+    }
+    fmts = {(5, 7): "0.00%", (5, 4): "#,##0.00_ "}
+    book_ = xlsb(tmp_path / "格式.xlsb", {"自评表": cells}, formats={"自评表": fmts})
+    sheet = read_workbook(book_).sheets[0]
+    assert sheet.formats == fmts
+    assert sheet.number_format(5, 7) == "0.00%" and sheet.number_format(5, 5) == "General"
+
+
 def test_an_ods_cell_far_away_is_refused_before_calamine_reads_it(tmp_path: Path) -> None:
     # calamine holds an .ods table as one dense rectangle too; a value 1,048,000 rows
     # down and 16,000 columns right would be a 500 GB allocation.  One line instead.

@@ -291,17 +291,44 @@ XLSB_ERROR_CODES = {"#NULL!": 0x00, "#DIV/0!": 0x07, "#VALUE!": 0x0F, "#REF!": 0
 
 
 def xlsb(
-    path: Path, sheets: dict[str, dict[tuple[int, int], object]], dims: dict[str, str] | None = None
+    path: Path,
+    sheets: dict[str, dict[tuple[int, int], object]],
+    dims: dict[str, str] | None = None,
+    formats: dict[str, dict[tuple[int, int], str]] | None = None,
 ) -> Path:
     """A minimal .xlsb: numbers (BrtCellReal), texts (BrtCellSt), and error values given as
     ``XlsbError("#DIV/0!")`` (BrtCellError), or ``XlsbError("#N/A", formula=True)`` for a
     formula's cached error (BrtFmlaError); 1-based (row, col) keys.
 
-    ``dims`` overrides a sheet's declared dimension (BrtWsDim), e.g. ``"A1:XFD1048576"``.
+    ``dims`` overrides a sheet's declared dimension (BrtWsDim), e.g. ``"A1:XFD1048576"``;
+    ``formats`` gives cells number formats (custom codes in xl/styles.bin, one cell
+    style each).
     """
     wb = b""
     rels = []
     parts: dict[str, bytes] = {}
+    codes = sorted({f for cells in (formats or {}).values() for f in cells.values()})
+    style_of = {code: i + 1 for i, code in enumerate(codes)}  # cell style 0 is General
+    if codes:
+        fmts = b"".join(
+            _record(0x2C, struct.pack("<H", 164 + i) + _wide(code)) for i, code in enumerate(codes)
+        )
+        xfs = b"".join(
+            _record(0x2F, struct.pack("<HH", 0, ifmt) + b"\0" * 12)
+            for ifmt in [0, *range(164, 164 + len(codes))]
+        )
+        n_fmts, n_xfs = struct.pack("<I", len(codes)), struct.pack("<I", len(codes) + 1)
+        parts["xl/styles.bin"] = (  # BrtBeginStyleSheet, BrtBeginFmts … BrtEndStyleSheet
+            _record(0x116)
+            + _record(0x267, n_fmts)
+            + fmts
+            + _record(0x268)
+            + _record(0x269, n_xfs)
+            + xfs
+            + _record(0x26A)
+            + _record(0x117)
+        )
+        rels.append(f'<Relationship Id="rIdS" Type="{R}/styles" Target="styles.bin"/>')
     for i, (name, cells) in enumerate(sheets.items(), start=1):
         wb += _record(0x9C, struct.pack("<II", 0, i) + _wide(f"rId{i}") + _wide(name))
         rels.append(
@@ -322,7 +349,8 @@ def xlsb(
             for (rr, c), v in sorted(cells.items()):
                 if rr != r:
                     continue
-                head = struct.pack("<II", c - 1, 0)
+                style = style_of.get((formats or {}).get(name, {}).get((rr, c), ""), 0)
+                head = struct.pack("<II", c - 1, style)
                 if isinstance(v, XlsbError):
                     code = bytes([XLSB_ERROR_CODES[v.text]])
                     if v.formula:  # the value, grbitFlags, then an empty formula (cce 0, cb 0)

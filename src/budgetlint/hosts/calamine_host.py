@@ -16,9 +16,10 @@ records by :mod:`budgetlint.hosts.xlsscan` for the number formats, the error
 values (calamine reads them as empty) and each sheet's span; formulas (stored
 compiled, not as text) and notes are not read.
 
-.xlsb / .ods: calamine's values, and the error values it reads as empty (from a
-walk over an .xlsb sheet's records, a streaming look at an .ods's content.xml);
-no number formats, formulas or notes.
+.xlsb: calamine's values, and from one walk over each sheet's records the error
+values calamine reads as empty and the cells' number formats (styles.bin).
+.ods: calamine's values, and the error values from a streaming look at content.xml;
+no number formats.  Neither gives formulas or notes.
 
 The grid holds only the cells that exist.
 """
@@ -75,7 +76,7 @@ def read(path: str | Path, limits: Limits | None = None) -> Grid:
     # .xlsb, .ods: zip packages; check their directory before calamine reads them
     if not head.startswith(b"PK"):
         raise ReadError(f"{p}: 不是 {suffix} 工作簿（不是压缩包），文件已损坏或类型不符")
-    return _read_plain(p, lim, _check_zip(p, lim, kind=suffix))
+    return _read_plain(p, lim, *_check_zip(p, lim, kind=suffix))
 
 
 def _head(p: Path) -> bytes:
@@ -248,16 +249,20 @@ def _normal(v: Any) -> Any:
 # --- .xls / .xlsb / .ods -------------------------------------------------------------------
 
 
-def _check_zip(p: Path, lim: Limits, *, kind: str) -> dict[str, dict[tuple[int, int], str]]:
+def _check_zip(
+    p: Path, lim: Limits, *, kind: str
+) -> tuple[dict[str, dict[tuple[int, int], str]], dict[str, dict[tuple[int, int], str]]]:
     """The zip's declared sizes, and each sheet's range (calamine allocates its rectangle).
 
     .xlsb: the range each sheet declares (BrtWsDim), and from a walk over the sheet's
-    records its error cells.  .ods: the cells with a value, from a quick streaming look
-    at content.xml (calamine reads it after us), which also gives the cells holding an
-    error value.  calamine reads an error cell as empty; the result maps sheet -> cell
-    -> the error as printed (``#DIV/0!``).
+    records its error cells and its cells' number formats.  .ods: the cells with a
+    value, from a quick streaming look at content.xml (calamine reads it after us),
+    which also gives the cells holding an error value.  calamine reads an error cell
+    as empty.  Returns (errors, formats), each sheet -> cell -> the error as printed
+    (``#DIV/0!``) or the number format (not General).
     """
     errors: dict[str, dict[tuple[int, int], str]] = {}
+    formats: dict[str, dict[tuple[int, int], str]] = {}
     import zipfile
 
     try:
@@ -266,11 +271,10 @@ def _check_zip(p: Path, lim: Limits, *, kind: str) -> dict[str, dict[tuple[int, 
             X.check_sizes(infos, lim, lambda reason: ReadError(f"{p}: {reason}"))
             if kind == ".xlsb":
                 ranges = []
+                xf_formats = _xlsb_xf_formats(zf)
                 for name, part in _xlsb_sheets(zf):
                     ranges.append((name, _xlsb_dimension(zf, part)))
-                    found = _xlsb_errors(zf, part)
-                    if found:
-                        errors[name] = found
+                    errors[name], formats[name] = _xlsb_cells(zf, part, xf_formats)
             else:
                 ranges = _ods_ranges(zf, lim, errors)
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error) as e:
@@ -284,7 +288,7 @@ def _check_zip(p: Path, lim: Limits, *, kind: str) -> dict[str, dict[tuple[int, 
                 f"{p}: 工作表“{name}”的单元格范围 {address(r0, c0)}:{address(r1, c1)} 过大，"
                 f"{kind} 工作表只能整块读取，请删除范围外多余的单元格或另存为 .xlsx 后再检查"
             )
-    return errors
+    return errors, formats
 
 
 _ODS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
@@ -466,21 +470,74 @@ def _scan_xls(
     return {n: sc.errors for n, sc in scans.items()}, {n: sc.formats for n, sc in scans.items()}
 
 
-def _xlsb_errors(zf: Any, part: str) -> dict[tuple[int, int], str]:
-    """The error cells of an .xlsb sheet: BrtCellError constants and BrtFmlaError results."""
+#: BIFF12 cell records that hold a value (BrtCellRk … BrtFmlaError; 1 is BrtCellBlank).
+_XLSB_VALUE_CELLS = frozenset(range(2, 12))
+
+
+def _xlsb_cells(
+    zf: Any, part: str, xf_formats: list[str]
+) -> tuple[dict[tuple[int, int], str], dict[tuple[int, int], str]]:
+    """(error cells, number formats) of an .xlsb sheet, from one walk over its records.
+
+    Errors: BrtCellError constants and BrtFmlaError results.  Formats: each cell with a
+    value whose style (the low 24 bits after its column) names a format other than General.
+    """
     import struct
 
     from budgetlint.hosts.xlsscan import ERRORS
 
-    out: dict[tuple[int, int], str] = {}
+    errors: dict[tuple[int, int], str] = {}
+    formats: dict[tuple[int, int], str] = {}
+    n_xf = len(xf_formats)
     row = 0
     for typ, rec in _xlsb_records(zf.read(part)):
         if typ == 0x00 and len(rec) >= 4:  # BrtRowHdr: the row of the cells that follow
             row = struct.unpack_from("<I", rec)[0] + 1
-        elif typ in (0x03, 0x0B) and len(rec) >= 9:  # BrtCellError, BrtFmlaError
-            col = struct.unpack_from("<I", rec)[0] + 1
-            out[(row, col)] = ERRORS.get(rec[8], "#VALUE!")
-    return out
+        elif typ in _XLSB_VALUE_CELLS and len(rec) >= 8:
+            col, style = struct.unpack_from("<II", rec)
+            xf = style & 0xFFFFFF
+            if xf < n_xf and xf_formats[xf] != "General":
+                formats[(row, col + 1)] = xf_formats[xf]
+            if typ in (0x03, 0x0B) and len(rec) >= 9:  # BrtCellError, BrtFmlaError
+                errors[(row, col + 1)] = ERRORS.get(rec[8], "#VALUE!")
+    return errors, formats
+
+
+def _xlsb_xf_formats(zf: Any) -> list[str]:
+    """The number format of each cell style (cellXfs) of an .xlsb, from its styles part."""
+    import posixpath
+    import struct
+    from xml.etree import ElementTree as ET
+
+    names = {i.filename.lower(): i.filename for i in zf.infolist()}
+    rels_part = names.get("xl/_rels/workbook.bin.rels")
+    if rels_part is None:
+        return []
+    target = next(
+        (
+            e.get("Target", "")
+            for e in ET.fromstring(zf.read(rels_part))
+            if e.get("Type", "").endswith("/styles")
+        ),
+        None,
+    )
+    part = names.get(posixpath.normpath(posixpath.join("xl", target)).lower()) if target else None
+    if part is None:
+        return []
+    custom: dict[int, str] = {}
+    ids: list[int] = []
+    in_cell_xfs = False
+    for typ, rec in _xlsb_records(zf.read(part)):
+        if typ == 0x2C and len(rec) >= 6:  # BrtFmt: ifmt, then the code as an XLWideString
+            ifmt, n = struct.unpack_from("<HI", rec)
+            custom[ifmt] = rec[6 : 6 + 2 * n].decode("utf-16-le", "replace")
+        elif typ == 0x269:  # BrtBeginCellXFs
+            in_cell_xfs = True
+        elif typ == 0x26A:  # BrtEndCellXFs
+            in_cell_xfs = False
+        elif typ == 0x2F and in_cell_xfs and len(rec) >= 4:  # BrtXF: ixfeParent, iFmt
+            ids.append(struct.unpack_from("<H", rec, 2)[0])
+    return [custom[i] if i in custom else X.BUILTIN_FORMATS.get(i, "General") for i in ids]
 
 
 def _read_plain(
