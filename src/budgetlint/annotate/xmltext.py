@@ -13,7 +13,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from xml.sax.saxutils import escape as _escape
 
 _TOKEN = re.compile(
     r"<!--.*?-->|<\?.*?\?>|<!\[CDATA\[.*?\]\]>|<![^>]*>"
@@ -49,13 +48,23 @@ class Elem:
 
 
 def escape(text: str) -> str:
-    """Escape text for element content."""
-    return _escape(text)
+    """Escape text for element content (``&``, ``<``, ``>``).
+
+    As ``xml.sax.saxutils.escape`` does, without importing it: that module imports
+    ``urllib.request`` and with it http, ssl and email (40 ms in each worker process).
+    """
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def escape_attr(text: str) -> str:
     """Escape text for a double-quoted attribute value."""
-    return _escape(text, {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
+    return (
+        escape(text)
+        .replace('"', "&quot;")
+        .replace("\n", "&#10;")
+        .replace("\r", "&#13;")
+        .replace("\t", "&#9;")
+    )
 
 
 def unescape(text: str) -> str:
