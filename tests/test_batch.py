@@ -336,15 +336,14 @@ def test_workers_send_slim_results_unless_the_forms_are_needed() -> None:
         assert a.result == b.result.slim()
 
 
-def test_a_worker_takes_the_largest_of_the_next_few_files() -> None:
+def test_files_go_in_input_order_then_the_last_few_largest_first() -> None:
     from collections import deque
 
     sizes = [5, 40, 9, 33, 2, 21, 7]
     jobs = [Job(i, Path(f"{i}.xlsx")) for i in range(len(sizes))]
     queue = deque([job] for job in jobs)
     weight = dict(enumerate(sizes))
-    taken = [batch._take_largest(queue, 3, weight)[0].index for _ in range(len(sizes))]
-    # the largest of the next three: 40 (of 5, 40, 9), 33 (of 5, 9, 33), 9 (of 5, 9, 2),
-    # 21 (of 5, 2, 21), 7 (of 5, 2, 7), then 5 and 2
-    assert taken == [1, 3, 2, 5, 6, 0, 4]
+    taken = [batch._next_task(queue, 4, weight)[0].index for _ in range(len(sizes))]
+    # the first three in order; the last four (33, 2, 21, 7) largest first
+    assert taken == [0, 1, 2, 3, 5, 6, 4]
     assert not queue

@@ -260,8 +260,8 @@ def _chunk_size(n: int, workers: int) -> int:
     return max(1, min(8, n // (workers * 8)))
 
 
-#: How many tasks ahead a worker may look for the largest one (per worker).
-LOOKAHEAD = 4
+#: The last tasks of a run (per worker) are handed out largest first.
+TAIL = 4
 
 
 def _bytes(path: Path) -> int:
@@ -271,15 +271,18 @@ def _bytes(path: Path) -> int:
         return 0
 
 
-def _take_largest(queue: deque[list[Job]], window: int, weight: dict[int, int]) -> list[Job]:
-    """The largest of the next ``window`` tasks (by file size), taken out of ``queue``.
+def _next_task(queue: deque[list[Job]], tail: int, weight: dict[int, int]) -> list[Job]:
+    """The next task, taken out of ``queue``: in input order, except at the end.
 
-    The largest first within a short look-ahead: the files still running when
-    the others are done are small ones, so the workers finish together (a
-    40-sheet file started last would leave one worker busy alone), while a file
-    waits for at most ``window`` later ones and output still streams in input order.
+    While more than ``tail`` tasks wait, the first (output streams in input
+    order: the first files are printed as soon as they are done).  The last
+    ``tail`` go largest first (by file size), so the files still running when
+    the others are done are small ones and the workers finish together, instead
+    of one 40-sheet file started last keeping one worker busy alone.
     """
-    best = max(range(min(window, len(queue))), key=lambda i: sum(weight[j.index] for j in queue[i]))
+    if len(queue) > tail:
+        return queue.popleft()
+    best = max(range(len(queue)), key=lambda i: sum(weight[j.index] for j in queue[i]))
     chunk = queue[best]
     del queue[best]
     return chunk
@@ -434,7 +437,7 @@ def _parallel(
     size = _chunk_size(len(jobs), workers)
     queue: deque[list[Job]] = deque(list(jobs[i : i + size]) for i in range(0, len(jobs), size))
     weight = {job.index: _bytes(job.path) for job in jobs}
-    window = LOOKAHEAD * workers
+    tail = TAIL * workers
     done: dict[int, Outcome] = {}
     next_pos = 0
 
@@ -457,7 +460,7 @@ def _parallel(
         try:
             while (queue or inflight) and not suspects:
                 while queue and len(inflight) < 2 * workers:
-                    chunk = _take_largest(queue, window, weight)
+                    chunk = _next_task(queue, tail, weight)
                     inflight[pool.submit(_run_chunk, chunk, settings, keep_forms, check)] = chunk
                 finished, _ = wait(inflight, return_when=FIRST_COMPLETED)
                 for fut in finished:
