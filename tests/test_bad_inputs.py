@@ -534,6 +534,33 @@ def test_an_xlsb_gives_its_number_formats(tmp_path: Path) -> None:
     assert sheet.number_format(5, 7) == "0.00%" and sheet.number_format(5, 5) == "General"
 
 
+@pytest.mark.parametrize(
+    ("encoding", "why"),
+    [("UTF88", "unknown encoding: UTF88"), ("GBK", "multi-byte encodings are not supported")],
+)
+def test_a_sheet_declaring_an_encoding_no_parser_reads_is_one_line(
+    tmp_path: Path, encoding: str, why: str
+) -> None:
+    # found by make fuzz: expat raises LookupError or ValueError, not a parse error
+    def declare(parts: dict[str, bytes]) -> dict[str, bytes]:
+        xml = parts["xl/worksheets/sheet1.xml"]
+        parts["xl/worksheets/sheet1.xml"] = (
+            f'<?xml version="1.0" encoding="{encoding}"?>'.encode() + xml
+        )
+        return parts
+
+    bad = patch(SEED_S, tmp_path / "编码.xlsx", declare)
+    _one_line(_batch(bad).error, str(bad), f"工作表“{FIRST}”的 XML 声明了无法读取的编码", why)
+
+
+def test_an_xlsb_cell_past_column_xfd_is_a_damaged_file(tmp_path: Path) -> None:
+    # a cell calamine places past the last column Excel has (a damaged record)
+    book_ = xlsb(tmp_path / "越界.xlsb", {"自评表": {(1, 1): "标题", (2, 16_390): 5}})
+    assert check_file(book_).error == (
+        f"{book_}: 工作表“自评表”的单元格位置超出 Excel 的范围（第 2 行、第 16390 列），文件已损坏"
+    )
+
+
 def test_an_ods_cell_far_away_is_refused_before_calamine_reads_it(tmp_path: Path) -> None:
     # calamine holds an .ods table as one dense rectangle too; a value 1,048,000 rows
     # down and 16,000 columns right would be a 500 GB allocation.  One line instead.

@@ -115,6 +115,22 @@ def test_a_stream_cut_inside_a_record_is_an_error() -> None:
         scan_stream(data[:-7])
 
 
+def test_a_cell_past_column_iv_is_a_damaged_file() -> None:
+    # BIFF8 has 256 columns; a flipped byte put a cell at column 32,776 (found by make fuzz)
+    with pytest.raises(XlsScanError, match=r"第 11 行的单元格在第 32776 列，超出 \.xls 的 256 列"):
+        scan_stream(workbook([("表一", number(10, 32775, 0, 1.0))]))
+
+
+def test_the_declared_range_is_read() -> None:
+    # DIMENSIONS (first row, last row + 1, first col, last col + 1): what calamine allocates
+    dims = rec(0x0200, struct.pack("<IIHHH", 0, 65536, 0, 256, 0))
+    scans = scan_stream(workbook([("表一", dims + number(0, 0, 0, 1.0))]))
+    assert scans is not None
+    sc = scans["表一"]
+    assert sc.declared == (1, 1, 65536, 256) and sc.declared_area == 65536 * 256
+    assert sc.span == (1, 1, 1, 1) and sc.area == 1
+
+
 def test_biff5_and_encrypted_streams_give_no_scan() -> None:
     biff5 = rec(0x0809, struct.pack("<HH", 0x0500, 5) + bytes(4)) + EOF
     assert scan_stream(biff5) is None

@@ -543,9 +543,10 @@ def make_seeds(work: Path, soffice: bool) -> list[Path]:
         for src in EXAMPLES[:4]:
             wb = openpyxl.load_workbook(src)
             ws = wb.worksheets[0]
-            ws["K1"] = "=B5/C5"  # a formula without a cached value
-            ws["K2"] = 45000
-            ws["K2"].number_format = "yyyy-mm-dd"
+            col = ws.max_column + 2  # right of the form, clear of its merged ranges
+            ws.cell(1, col).value = "=B5/C5"  # a formula without a cached value
+            ws.cell(2, col).value = 45000
+            ws.cell(2, col).number_format = "yyyy-mm-dd"
             dst = work / f"另存-{src.name}"
             wb.save(dst)
             seeds.append(dst)

@@ -120,9 +120,9 @@ class Package:
     def _member(self, zf: zipfile.ZipFile, blob: bytes, info: zipfile.ZipInfo) -> bytes:
         """A member's bytes; a stored or deflated one is also kept as stored, for :meth:`save`.
 
-        Such a member is cut from the file at its local header and inflated here
-        (its CRC and size checked as zipfile checks them); any other method is
-        left to zipfile.
+        Such a member is cut from the file at its local header and inflated here,
+        never past its declared size, its CRC and size checked (as zipfile reads
+        it); any other method is left to zipfile.
         """
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             return zf.read(info)
@@ -139,7 +139,7 @@ class Package:
             data = raw
         else:
             inflate = zlib.decompressobj(-15)
-            data = inflate.decompress(raw)
+            data = inflate.decompress(raw, info.file_size + 1)  # never past the declared size
             if not inflate.eof:
                 raise zlib.error("incomplete deflate stream")
         if len(data) != info.file_size or zlib.crc32(data) != info.CRC:

@@ -41,6 +41,8 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 #: Above this many cells in a sheet's value rectangle, the sheet is read from the scan,
 #: not by calamine (whose dense rectangle would cost ~32 bytes a cell, empty or not).
 DENSE_LIMIT = 2_000_000
+#: The last row and column a worksheet can have (XFD1048576).
+MAX_ROW, MAX_COL = 1_048_576, 16_384
 
 
 def read(path: str | Path, limits: Limits | None = None) -> Grid:
@@ -277,8 +279,10 @@ def _check_zip(
                     errors[name], formats[name] = _xlsb_cells(zf, part, xf_formats)
             else:
                 ranges = _ods_ranges(zf, lim, errors)
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error) as e:
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, LookupError, zlib.error) as e:
         raise ReadError(f"{p}: 工作簿文件已损坏或不完整（{e}）") from None
+    except SyntaxError as e:  # ElementTree's ParseError, in a relationships part
+        raise ReadError(f"{p}: 工作簿文件已损坏，关系部件的 XML 无法解析（{e}）") from None
     for name, dims in ranges:
         if dims is None:
             continue
@@ -370,6 +374,10 @@ def _ods_ranges(
         parser.Parse(b"", True)
     except expat.ExpatError as e:
         raise ValueError(f"content.xml 无法解析（{e}）") from None
+    except (LookupError, ValueError) as e:
+        if not X.bad_encoding(e):
+            raise
+        raise ValueError(f"content.xml 声明了无法读取的编码（{e}）") from None
     return out
 
 
@@ -461,8 +469,9 @@ def _scan_xls(
     if scans is None:  # BIFF5, encrypted, or a container olefile cannot read: calamine decides
         return {}, {}
     for sc in scans.values():
-        if sc.area > DENSE_LIMIT and sc.span is not None:
-            r0, c0, r1, c1 = sc.span
+        box = sc.declared if sc.declared_area > sc.area else sc.span
+        if max(sc.area, sc.declared_area) > DENSE_LIMIT and box is not None:
+            r0, c0, r1, c1 = box
             raise ReadError(
                 f"{p}: 工作表“{sc.name}”的单元格范围 {address(r0, c0)}:{address(r1, c1)} 过大，"
                 ".xls 工作表只能整块读取，请删除范围外多余的单元格或另存为 .xlsx 后再检查"
@@ -563,6 +572,12 @@ def _read_plain(
             )
         for name in names:
             sh, r0, c0, rows = _calamine_rows(p, book, name)
+            r1, c1 = r0 + len(rows) - 1, c0 + max(map(len, rows), default=0) - 1
+            if r1 > MAX_ROW or c1 > MAX_COL:  # only a damaged file places a cell there
+                raise ReadError(
+                    f"{p}: 工作表“{name}”的单元格位置超出 Excel 的范围（第 {r1} 行、第 {c1} 列），"
+                    "文件已损坏"
+                )
             sheet = Sheet(name=name, formats=dict((formats or {}).get(name, {})))
             count = 0
             for i, row in enumerate(rows):

@@ -9,8 +9,10 @@ cached error) as empty.  This module walks the workbook stream's records once:
 - each worksheet: every cell record's style, so each cell with a value gets its
   number format (as :mod:`budgetlint.hosts.xlsxscan` gives them for .xlsx), the
   error values of ``BOOLERR`` cells and of formulas' cached results, and the
-  range the cells span (calamine holds a sheet as a dense rectangle: a stray
-  cell at ``IV65536`` is refused before calamine reads it).
+  range the cells span and the range the sheet declares (DIMENSIONS): calamine
+  holds a sheet as a dense rectangle, so a stray cell at ``IV65536`` or a damaged
+  declaration is refused before calamine allocates it; a cell past column IV
+  means a damaged file.
 
 Values, strings and dates stay calamine's.  The compound-document container is
 read with olefile.  A workbook in an older format (BIFF5, Excel 95) or an
@@ -42,7 +44,9 @@ ERRORS = {
 # Record types (MS-XLS 2.3).
 _BOF, _EOF, _FILEPASS, _BOUNDSHEET, _FORMAT, _XF = 0x0809, 0x000A, 0x002F, 0x0085, 0x041E, 0x00E0
 _NUMBER, _RK, _MULRK, _LABELSST, _LABEL, _RSTRING = 0x0203, 0x027E, 0x00BD, 0x00FD, 0x0204, 0x00D6
-_BOOLERR, _FORMULA = 0x0205, 0x0006
+_BOOLERR, _FORMULA, _DIMENSIONS = 0x0205, 0x0006, 0x0200
+#: An .xls sheet has 256 columns (IV) and 65,536 rows.
+MAX_COLS = 256
 _SINGLE = (_NUMBER, _RK, _LABELSST, _LABEL, _RSTRING)
 _BIFF8 = 0x0600
 
@@ -62,13 +66,23 @@ class XlsSheetScan:
     errors: dict[Cell, str] = field(default_factory=dict)
     #: (first row, first col, last row, last col) of the cells with a value, 1-based.
     span: tuple[int, int, int, int] | None = None
+    #: The same, as the sheet's DIMENSIONS record declares it (what calamine allocates).
+    declared: tuple[int, int, int, int] | None = None
 
     @property
     def area(self) -> int:
-        if self.span is None:
-            return 0
-        r0, c0, r1, c1 = self.span
-        return (r1 - r0 + 1) * (c1 - c0 + 1)
+        return _area(self.span)
+
+    @property
+    def declared_area(self) -> int:
+        return _area(self.declared)
+
+
+def _area(box: tuple[int, int, int, int] | None) -> int:
+    if box is None:
+        return 0
+    r0, c0, r1, c1 = box
+    return (r1 - r0 + 1) * (c1 - c0 + 1)
 
 
 def scan(path: str | Path) -> dict[str, XlsSheetScan] | None:
@@ -153,6 +167,10 @@ def _scan_sheet(data: bytes, offset: int, name: str, xf_formats: list[str]) -> X
 
     def cell(r: int, c: int, xf: int) -> None:
         nonlocal r0, c0, r1, c1
+        if c >= MAX_COLS:
+            raise XlsScanError(
+                f"工作表“{name}”第 {r + 1} 行的单元格在第 {c + 1} 列，超出 .xls 的 256 列"
+            )
         r0, c0, r1, c1 = min(r0, r), min(c0, c), max(r1, r), max(c1, c)
         if xf < n_xf:
             fmt = xf_formats[xf]
@@ -174,6 +192,11 @@ def _scan_sheet(data: bytes, offset: int, name: str, xf_formats: list[str]) -> X
                 break
             continue
         if depth != 1 or end - start < 6:
+            continue
+        if typ == _DIMENSIONS and end - start >= 12:
+            rw0, rw1, cl0, cl1 = struct.unpack_from("<IIHH", data, start)  # last row, col + 1
+            if rw1 > rw0 and cl1 > cl0:
+                out.declared = (rw0 + 1, cl0 + 1, rw1, cl1)
             continue
         r, c, xf = struct.unpack_from("<HHH", data, start)
         if typ in _SINGLE:

@@ -136,6 +136,16 @@ MAX_ROW, MAX_COL = 1_048_576, 16_384
 Cell = tuple[int, int]
 
 
+def bad_encoding(e: Exception) -> bool:
+    """Whether an XML parser's error is about the encoding the document declares.
+
+    expat and ElementTree raise LookupError for a name no codec has
+    (``encoding="UTF88"``) and ValueError for one they cannot stream
+    (``encoding="GBK"``, any multi-byte encoding); other ValueErrors are bugs.
+    """
+    return isinstance(e, LookupError) or (isinstance(e, ValueError) and "encoding" in str(e))
+
+
 class _Stop(Exception):
     """Raised inside the expat handlers to end a pass with a ReadError message."""
 
@@ -302,6 +312,10 @@ class Package:
             return ET.fromstring(data)
         except ET.ParseError as e:
             raise self.fail(f"{self.where(part)}的 XML 无法解析（{e}）") from None
+        except (LookupError, ValueError) as e:
+            if not bad_encoding(e):
+                raise
+            raise self.fail(f"{self.where(part)}的 XML 声明了无法读取的编码（{e}）") from None
 
     def rels(self, part: str) -> dict[str, tuple[str, str]]:
         """{relationship id: (type, target part)} of ``part`` ('' for the package)."""
@@ -690,6 +704,12 @@ def _pass(pkg: Package, sheet: SheetEntry, scan: SheetScan) -> None:
         raise pkg.fail(str(e)) from None
     except expat.ExpatError as e:
         raise pkg.fail(f"工作表“{sheet.name}”的 XML 无法解析（部件 {sheet.part}：{e}）") from None
+    except (LookupError, ValueError) as e:
+        if not bad_encoding(e):
+            raise
+        raise pkg.fail(
+            f"工作表“{sheet.name}”的 XML 声明了无法读取的编码（部件 {sheet.part}：{e}）"
+        ) from None
 
 
 def _column(letters: str) -> int:
@@ -782,6 +802,10 @@ def _parse_strings(pkg: Package, part: str) -> list[str]:
         raise pkg.fail(str(e)) from None
     except expat.ExpatError as e:
         raise pkg.fail(f"共享字符串（部件 {part}）的 XML 无法解析（{e}）") from None
+    except (LookupError, ValueError) as e:
+        if not bad_encoding(e):
+            raise
+        raise pkg.fail(f"共享字符串（部件 {part}）的 XML 声明了无法读取的编码（{e}）") from None
     return out
 
 
