@@ -131,6 +131,24 @@ def test_the_declared_range_is_read() -> None:
     assert sc.span == (1, 1, 1, 1) and sc.area == 1
 
 
+@pytest.mark.parametrize(
+    ("rows", "cols", "shown"),
+    [
+        ((16384, 20), (0, 9), "第 16385–20 行、第 1–9 列"),
+        ((0, 20), (0, 300), "第 1–20 行、第 1–300 列"),
+    ],
+    ids=["inverted", "past-IV"],
+)
+def test_a_damaged_declared_range_is_an_error(
+    rows: tuple[int, int], cols: tuple[int, int], shown: str
+) -> None:
+    # found by make fuzz: one flipped byte made the first row 16384 > the last, and
+    # calamine, sizing the sheet from it, asked for 1.5 TB and killed the worker
+    dims = rec(0x0200, struct.pack("<IIHHH", *rows, *cols, 0))
+    with pytest.raises(XlsScanError, match=f"工作表“表一”声明的单元格范围无效（{shown}）"):
+        scan_stream(workbook([("表一", dims + number(0, 0, 0, 1.0))]))
+
+
 def test_biff5_and_encrypted_streams_give_no_scan() -> None:
     biff5 = rec(0x0809, struct.pack("<HH", 0x0500, 5) + bytes(4)) + EOF
     assert scan_stream(biff5) is None

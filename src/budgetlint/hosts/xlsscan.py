@@ -46,7 +46,7 @@ _BOF, _EOF, _FILEPASS, _BOUNDSHEET, _FORMAT, _XF = 0x0809, 0x000A, 0x002F, 0x008
 _NUMBER, _RK, _MULRK, _LABELSST, _LABEL, _RSTRING = 0x0203, 0x027E, 0x00BD, 0x00FD, 0x0204, 0x00D6
 _BOOLERR, _FORMULA, _DIMENSIONS = 0x0205, 0x0006, 0x0200
 #: An .xls sheet has 256 columns (IV) and 65,536 rows.
-MAX_COLS = 256
+MAX_COLS, MAX_ROWS = 256, 65_536
 _SINGLE = (_NUMBER, _RK, _LABELSST, _LABEL, _RSTRING)
 _BIFF8 = 0x0600
 
@@ -99,12 +99,12 @@ def scan(path: str | Path) -> dict[str, XlsSheetScan] | None:
             if not ole.exists("Workbook"):
                 return None  # BIFF5 ("Book") or not a workbook
             data = ole.openstream("Workbook").read()
-    except OSError:
-        return None  # a container olefile cannot read: calamine's error names it
+    except Exception:  # a damaged container, however olefile fails on it: calamine decides
+        return None
     return scan_stream(data)
 
 
-def _records(data: bytes, pos: int) -> tuple[int, int, int]:
+def _record(data: bytes, pos: int) -> tuple[int, int, int]:
     """(type, payload start, payload end) of the record at ``pos``."""
     if pos + 4 > len(data):
         raise XlsScanError(f"记录头在偏移 {pos} 处不完整")
@@ -128,7 +128,7 @@ def _unicode(data: bytes, at: int, end: int, cch: int) -> str:
 
 def scan_stream(data: bytes) -> dict[str, XlsSheetScan] | None:
     """The scans of a BIFF8 workbook stream's worksheets (see :func:`scan`)."""
-    typ, start, end = _records(data, 0)
+    typ, start, end = _record(data, 0)
     if typ != _BOF or end - start < 4 or struct.unpack_from("<H", data, start)[0] != _BIFF8:
         return None
     custom: dict[int, str] = {}
@@ -136,7 +136,7 @@ def scan_stream(data: bytes) -> dict[str, XlsSheetScan] | None:
     sheets: list[tuple[str, int]] = []
     pos = end
     while pos < len(data):
-        typ, start, end = _records(data, pos)
+        typ, start, end = _record(data, pos)
         pos = end
         size = end - start
         if typ == _EOF:
@@ -181,7 +181,7 @@ def _scan_sheet(data: bytes, offset: int, name: str, xf_formats: list[str]) -> X
         raise XlsScanError(f"工作表“{name}”的记录起点（偏移 {offset}）超出工作簿流")
     pos, depth = offset, 0
     while pos < len(data):
-        typ, start, end = _records(data, pos)
+        typ, start, end = _record(data, pos)
         pos = end
         if typ == _BOF:
             depth += 1  # the sheet's own, or an embedded chart's
@@ -195,6 +195,12 @@ def _scan_sheet(data: bytes, offset: int, name: str, xf_formats: list[str]) -> X
             continue
         if typ == _DIMENSIONS and end - start >= 12:
             rw0, rw1, cl0, cl1 = struct.unpack_from("<IIHH", data, start)  # last row, col + 1
+            if rw1 < rw0 or cl1 < cl0 or rw1 > MAX_ROWS or cl1 > MAX_COLS:
+                # calamine would size the sheet from it (an inverted one underflows)
+                raise XlsScanError(
+                    f"工作表“{name}”声明的单元格范围无效（第 {rw0 + 1}–{rw1} 行、"
+                    f"第 {cl0 + 1}–{cl1} 列）"
+                )
             if rw1 > rw0 and cl1 > cl0:
                 out.declared = (rw0 + 1, cl0 + 1, rw1, cl1)
             continue
