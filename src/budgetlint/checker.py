@@ -117,6 +117,7 @@ def check_grid(
     # What this workbook can check alone is checked now: the summaries whose form P is here,
     # the narrative when every table is here; the rest waits for the other files of the call
     # (link_projects with final=True, by the caller).
+    _sort(result)
     link_projects(result, result.projects, settings, final=False, tables=result.accounts)
     if not result.waiting:
         result.notes = {}
@@ -209,10 +210,11 @@ def _run_rules(
     result.rule_failures.extend(failures)
     if not any(RULE_FAILED.startswith(c) for c in settings.ignore):
         result.findings.extend(rf.finding(form.family) for rf in failures)
-    _sort(result)
 
 
 def _sort(result: FileResult) -> None:
+    """Findings in workbook order: once, after the rules of every form have run (sorting
+    after each form sorted the growing list again for each of a workbook's sheets)."""
     position = {s.sheet: i for i, s in enumerate(result.sheets)}
     result.findings.sort(key=lambda f: _order(position, f))
 
@@ -250,8 +252,20 @@ def link_projects(
     notes = {s.name: s.notes for s in grid.sheets} if grid is not None else result.notes
     if result.narrative is not None:
         _link_narrative(result, tables, settings, notes, final=final)
-    if not result.pending:
-        return
+    if result.pending:
+        _link_summaries(result, facts, settings, notes, final=final)
+    _sort(result)
+
+
+def _link_summaries(
+    result: FileResult,
+    facts: Sequence[ProjectFacts],
+    settings: Settings,
+    notes: dict[str, dict[tuple[int, int], str]],
+    *,
+    final: bool,
+) -> None:
+    """Each pending project summary held to its form P in ``facts`` (the link rules)."""
     rules = [r for r in all_rules() if r.form == LINK_FORM and settings.enabled(r.code, r.default)]
     waiting = []
     for summary in result.pending:
