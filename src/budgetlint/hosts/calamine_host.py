@@ -41,8 +41,6 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 #: Above this many cells in a sheet's value rectangle, the sheet is read from the scan,
 #: not by calamine (whose dense rectangle would cost ~32 bytes a cell, empty or not).
 DENSE_LIMIT = 2_000_000
-#: The last row and column a worksheet can have (XFD1048576).
-MAX_ROW, MAX_COL = 1_048_576, 16_384
 
 
 def read(path: str | Path, limits: Limits | None = None) -> Grid:
@@ -408,21 +406,34 @@ def _xlsb_records(data: bytes) -> Iterator[tuple[int, bytes]]:
         i += size
 
 
-def _xlsb_sheets(zf: Any) -> list[tuple[str, str]]:
-    """(name, part) of an .xlsb's worksheets, from xl/workbook.bin and its relationships."""
+def _xlsb_rels(zf: Any) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
+    """(part names by lower-case name, {id: (type, part)} of xl/workbook.bin's relationships)."""
     import posixpath
-    import struct
     from xml.etree import ElementTree as ET
 
     names = {i.filename.lower(): i.filename for i in zf.infolist()}
     rels_part = names.get("xl/_rels/workbook.bin.rels")
-    wb_part = names.get("xl/workbook.bin")
-    if rels_part is None or wb_part is None:
-        return []
-    targets = {
-        e.get("Id", ""): posixpath.normpath(posixpath.join("xl", e.get("Target", "")))
+    if rels_part is None:
+        return names, {}
+    rels = {
+        e.get("Id", ""): (
+            e.get("Type", ""),
+            posixpath.normpath(posixpath.join("xl", e.get("Target", ""))),
+        )
         for e in ET.fromstring(zf.read(rels_part))
     }
+    return names, rels
+
+
+def _xlsb_sheets(zf: Any) -> list[tuple[str, str]]:
+    """(name, part) of an .xlsb's worksheets, from xl/workbook.bin and its relationships."""
+    import struct
+
+    names, rels = _xlsb_rels(zf)
+    wb_part = names.get("xl/workbook.bin")
+    if not rels or wb_part is None:
+        return []
+    targets = {rid: part for rid, (_type, part) in rels.items()}
     out = []
     for typ, rec in _xlsb_records(zf.read(wb_part)):
         if typ != 0x9C or len(rec) < 12:  # BrtBundleSh
@@ -514,23 +525,11 @@ def _xlsb_cells(
 
 def _xlsb_xf_formats(zf: Any) -> list[str]:
     """The number format of each cell style (cellXfs) of an .xlsb, from its styles part."""
-    import posixpath
     import struct
-    from xml.etree import ElementTree as ET
 
-    names = {i.filename.lower(): i.filename for i in zf.infolist()}
-    rels_part = names.get("xl/_rels/workbook.bin.rels")
-    if rels_part is None:
-        return []
-    target = next(
-        (
-            e.get("Target", "")
-            for e in ET.fromstring(zf.read(rels_part))
-            if e.get("Type", "").endswith("/styles")
-        ),
-        None,
-    )
-    part = names.get(posixpath.normpath(posixpath.join("xl", target)).lower()) if target else None
+    names, rels = _xlsb_rels(zf)
+    target = next((part for typ, part in rels.values() if typ.endswith("/styles")), None)
+    part = names.get(target.lower()) if target else None
     if part is None:
         return []
     custom: dict[int, str] = {}
@@ -558,7 +557,7 @@ def _read_plain(
     """.xls, .xlsb, .ods through calamine.
 
     ``errors``: the error cells calamine reads as empty, ``formats``: the cells'
-    number formats (.xls), each by sheet name.
+    number formats (.xls, .xlsb), each by sheet name.
     """
     import python_calamine as pc
 
@@ -573,7 +572,7 @@ def _read_plain(
         for name in names:
             sh, r0, c0, rows = _calamine_rows(p, book, name)
             r1, c1 = r0 + len(rows) - 1, c0 + max(map(len, rows), default=0) - 1
-            if r1 > MAX_ROW or c1 > MAX_COL:  # only a damaged file places a cell there
+            if r1 > X.MAX_ROW or c1 > X.MAX_COL:  # only a damaged file places a cell there
                 raise ReadError(
                     f"{p}: 工作表“{name}”的单元格位置超出 Excel 的范围（第 {r1} 行、第 {c1} 列），"
                     "文件已损坏"
