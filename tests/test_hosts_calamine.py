@@ -286,6 +286,21 @@ def test_prefixed_elements_and_cells_without_addresses(tmp_path: Path) -> None:
     assert _grid(ours) == _grid(read_workbook(path, host="openpyxl"))
 
 
+def test_cells_without_addresses_count_from_a_skipped_empty_cell(tmp_path: Path) -> None:
+    # B2 and D3 are styled and empty: their addresses are parsed only because the next
+    # cell counts its column from them.  A cell without r= takes the row of its <row>
+    # (here counted: 1, 2), not of the previous cell's address, as openpyxl and calamine do.
+    rows = (
+        '<row><c r="B2" s="1"/><c s="1"><v>5</v></c><c r="E2" s="1"/></row>'
+        '<row><c><v>6</v></c><c r="D3" s="1"/><c s="1"/><c t="inlineStr"><is><t>丙</t></is></c></row>'
+    )
+    path = book(tmp_path / "无地址.xlsx", {"S": sheet_xml(rows)}, styles=styles_xml(xfs=(0, 2)))
+    ours = read_workbook(path)
+    assert ours.sheets[0].cells == {(1, 3): 5, (2, 1): 6, (2, 6): "丙"}
+    assert ours.sheets[0].formats == {(1, 3): "0.00"}
+    assert _grid(ours) == _grid(read_workbook(path, host="openpyxl"))
+
+
 def test_a_note_with_the_marker_explains_the_finding(tmp_path: Path) -> None:
     sheet14 = "14 深圳市社会组织能力建设与跟踪服务项目"
 

@@ -197,11 +197,11 @@ _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+|\d+)(?:\.\d+)?|\.\d+"
 _NUM_RE = re.compile(rf"[+-]?(?:{_NUM})")
 _NUMBER_CELL_RE = re.compile(rf"(?P<sign>[+-]?)(?P<num>{_NUM})(?P<unit>%|元|万元|万|分)?")
 
-_EMPTY_CHARS = frozenset("—-–―─/\\")
+_EMPTY_MARKS = "—-–―─/\\"  # a cell of only these is blank (—, --, /)
 
 
 def _is_empty_mark(compact: str) -> bool:
-    return not compact or all(c in _EMPTY_CHARS for c in compact)
+    return not compact.strip(_EMPTY_MARKS)
 
 
 def _decimal(num: str) -> Decimal:

@@ -186,6 +186,8 @@ HEADER_FIELDS: dict[str, tuple[str, ...]] = {
     "department": ("主管部门", "主管部门及代码", "中央主管部门", "地方主管部门"),
     "unit_name": ("实施单位", "项目实施单位", "资金使用单位"),
 }
+#: Every header label: the value right of one is never another.
+_HEADER_STOPS = (*(s for syns in HEADER_FIELDS.values() for s in syns), *OTHER_HEADER_LABELS)
 #: Column headers of performance forms; a sheet with several of them is a form.
 HEADER_WORDS = frozenset(
     s for syns in (*FUND_COLUMNS.values(), *INDICATOR_COLUMNS.values()) for s in syns if len(s) >= 2
@@ -411,7 +413,6 @@ def _amount_unit(ctx: CellReader) -> str:
 
 def _read_header_fields(ctx: CellReader, form: FormS) -> None:
     sheet = ctx.sheet
-    all_labels = (*(s for syns in HEADER_FIELDS.values() for s in syns), *OTHER_HEADER_LABELS)
     for r, c, v in ctx.cells:
         k = _key(v)
         if not k:
@@ -421,7 +422,7 @@ def _read_header_fields(ctx: CellReader, form: FormS) -> None:
             form.title = Field(t.ref, t.raw, simplified(str(v).strip())) if t else None
         for name, syns in HEADER_FIELDS.items():
             if getattr(form, name) is None and _match(k, syns):
-                vc = ctx.right_of(r, c, stop_labels=(all_labels,))
+                vc = ctx.right_of(r, c, stop_labels=(_HEADER_STOPS,))
                 if name == "amount":
                     setattr(
                         form,

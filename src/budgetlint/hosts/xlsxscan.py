@@ -535,6 +535,7 @@ def _pass(pkg: Package, sheet: SheetEntry, scan: SheetScan) -> None:
     """
     codes: dict[str, int] = {}  # element name (with the document's prefix) -> code
     raw, formulas, formats, notes = scan.raw, scan.formulas, scan.formats, scan.notes
+    note_refs = {address(*rc) for rc in notes}  # "B5": a note's cell, as a <c r=…> names it
     xf_formats = pkg.xf_formats
     n_xf = len(xf_formats)
     max_cells = pkg.limits.max_cells_per_sheet
@@ -542,10 +543,10 @@ def _pass(pkg: Package, sheet: SheetEntry, scan: SheetScan) -> None:
     col_of = _COLS
     shared: dict[str, tuple[str, Cell]] = {}  # si -> (master formula, master cell)
 
-    row = col = cells = chars = rph = 0
+    row = col = after = cells = chars = rph = 0
     rc: Cell = (0, 0)
-    t = "n"
-    s = 0
+    cref: str | None = None  # the address of the row's last cell that gave one
+    cattrs: dict[str, str] = {}  # the current <c>'s attributes
     v: str | None = None
     f: str | None = None
     f_type: str | None = None
@@ -569,36 +570,25 @@ def _pass(pkg: Package, sheet: SheetEntry, scan: SheetScan) -> None:
         start(name, attrs)
 
     def start(name: str, attrs: dict[str, str]) -> None:
-        nonlocal row, col, rc, t, s, collect, chars, f_type, f_si, in_is, is_parts, rph
+        nonlocal row, col, cref, after, cattrs, collect, chars, f_type, f_si, in_is, is_parts, rph
         code = codes.get(name)
         if code is None:
             return
         if code == _C:
+            # Four cells in five are styled and empty: their address is parsed only when
+            # one is kept (cell()), or when a later cell without one counts from it.
+            cattrs = attrs
             ref = attrs.get("r")
             if ref:
-                letters = ref.rstrip("0123456789")
-                c = col_of.get(letters)
-                try:
-                    if c is None:
-                        c = _column(letters)
-                    r = int(ref[len(letters) :])
-                except ValueError:
-                    raise fail(f"的单元格地址 “{ref[:20]}” 无效") from None
-                if not 1 <= r <= MAX_ROW:
-                    raise fail(f"的单元格地址 “{ref[:20]}” 无效")
-                row, col = r, c
+                cref, after = ref, 0
             else:
-                col += 1
-            rc = (row or 1, col)
-            t = attrs.get("t", "n")
-            st = attrs.get("s")
-            s = int(st) if st and st.isdigit() else 0
+                after += 1
         elif code == _V:
             collect, chars = [], 0
         elif code == _ROW:
             r_ = attrs.get("r")
             row = int(r_) if r_ and r_.isdigit() else row + 1
-            col = 0
+            col, cref, after = 0, None, 0
         elif code == _F:
             f_type, f_si = attrs.get("t"), attrs.get("si")
             collect, chars = [], 0
@@ -614,13 +604,30 @@ def _pass(pkg: Package, sheet: SheetEntry, scan: SheetScan) -> None:
             if mr is not None:
                 scan.merged.append(mr)
 
+    def at() -> Cell:
+        """The current cell's (row, col), as openpyxl and calamine place it: its address, or
+        for a cell without one the row's (from ``<row>``) and one column past the last cell's."""
+        if cref is None:
+            return (row or 1, col + after)
+        letters = cref.rstrip("0123456789")
+        c = col_of.get(letters)
+        try:
+            if c is None:
+                c = _column(letters)
+            r = int(cref[len(letters) :])
+        except ValueError:
+            raise fail(f"的单元格地址 “{cref[:20]}” 无效") from None
+        if not 1 <= r <= MAX_ROW:
+            raise fail(f"的单元格地址 “{cref[:20]}” 无效")
+        return (r, c) if not after else (row or 1, c + after)
+
     def text(data: str) -> None:
         nonlocal chars
         if collect is not None:
             collect.append(data)
             chars += len(data)
             if chars > max_chars:
-                raise fail(f"有超过 {max_chars} 个字符（设置项 max_cell_chars），未读取", rc)
+                raise fail(f"有超过 {max_chars} 个字符（设置项 max_cell_chars），未读取", at())
 
     def end(name: str) -> None:
         nonlocal collect, v, f, inline, in_is, rph
@@ -647,31 +654,46 @@ def _pass(pkg: Package, sheet: SheetEntry, scan: SheetScan) -> None:
             rph -= 1
 
     def cell() -> None:
-        nonlocal cells
+        nonlocal cells, rc
+        if f is None and not v and inline is None:
+            # No value and no formula (four cells in five: styled and empty): kept only
+            # when a note is on it.  A note's cell is known by its address when it has one.
+            if not notes:
+                return
+            if cref is not None and not after and cref not in note_refs and cref.isupper():
+                return  # its address names no note
+            rc = at()
+            if rc not in notes:
+                return
+        else:
+            rc = at()
+        t = cattrs.get("t", "n")
         value: tuple[str, str] | None = None
         if t == "inlineStr":
             if inline is not None:
                 value = ("inlineStr", inline)
         elif v:  # an empty <v/> holds no value (openpyxl reads it as None)
             value = (t, v)
+        elif v is not None and t == "str" and f is not None:
+            value = ("str", "")  # a formula whose cached result is the empty string
+        if value is not None or f is not None:
+            cells += 1
+            if cells > max_cells:
+                raise fail(f"的单元格超过 {max_cells} 个（设置项 max_cells_per_sheet），未读取")
+        elif rc not in notes:
+            return
+        if value is not None:
             if t == "s":
                 if not v.isdigit() or not v.isascii():
                     raise fail(f"的共享字符串索引 “{v[:20]}” 无效", rc)
                 i = int(v)
                 if scan.max_string is None or i > scan.max_string[0]:
                     scan.max_string = (i, rc)
-        elif v is not None and t == "str" and f is not None:
-            value = ("str", "")  # a formula whose cached result is the empty string
-        if value is None and f is None and rc not in notes:
-            return  # a styled empty cell: nothing to keep
-        if value is not None or f is not None:
-            cells += 1
-            if cells > max_cells:
-                raise fail(f"的单元格超过 {max_cells} 个（设置项 max_cells_per_sheet），未读取")
-        if value is not None:
             raw[rc] = value
         if f is not None:
             formulas[rc] = formula()
+        st = cattrs.get("s")
+        s = int(st) if st and st.isdigit() else 0
         if s < n_xf:
             fmt = xf_formats[s]
             if fmt != "General":
@@ -728,26 +750,25 @@ def _drop_covered(scan: SheetScan) -> None:
     if not scan.merged:
         return
     stores: tuple[dict[Cell, Any], ...] = (scan.raw, scan.formulas, scan.formats, scan.notes)
+    kept = {rc for store in stores for rc in store}
+    if not kept:
+        return
+    rows: dict[int, list[int]] = {}  # row -> the columns of the cells kept on it
+    for r, c in kept:
+        rows.setdefault(r, []).append(c)
+    covered: list[Cell] = []
     for mr in scan.merged:
-        area = (mr.max_row - mr.min_row + 1) * (mr.max_col - mr.min_col + 1)
-        if area <= 1:
-            continue
-        top = (mr.min_row, mr.min_col)
+        if mr.max_row - mr.min_row > len(rows):  # a tall range: look at the kept rows
+            spans: Any = (r for r in rows if mr.min_row <= r <= mr.max_row)
+        else:
+            spans = range(mr.min_row, mr.max_row + 1)
+        for r in spans:
+            for c in rows.get(r, ()):
+                if mr.min_col <= c <= mr.max_col and (r != mr.min_row or c != mr.min_col):
+                    covered.append((r, c))
+    for rc in covered:
         for store in stores:
-            if not store:
-                continue
-            if area <= len(store):
-                keys: Any = (
-                    (r, c)
-                    for r in range(mr.min_row, mr.max_row + 1)
-                    for c in range(mr.min_col, mr.max_col + 1)
-                )
-                for rc in keys:
-                    if rc != top:
-                        store.pop(rc, None)
-            else:
-                for rc in [k for k in store if k != top and k in mr]:
-                    del store[rc]
+            store.pop(rc, None)
 
 
 def _parse_strings(pkg: Package, part: str) -> list[str]:
