@@ -16,7 +16,7 @@ from budgetlint.grid import CellRef, CellValue
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Field(Generic[T]):
     """A value read from one cell, with what the cell prints.
 
@@ -49,6 +49,33 @@ class Field(Generic[T]):
     scale: float = 1.0
     sign: str = ""
     computed: bool = False
+
+    def __init__(
+        self,
+        ref: CellRef | None,
+        raw: CellValue,
+        value: T | None,
+        decimals: int | None = None,
+        as_text: bool = False,
+        shown: str | None = None,
+        scale: float = 1.0,
+        sign: str = "",
+        computed: bool = False,
+    ) -> None:
+        # The fields as dataclass's own __init__ sets them, through the instance dict rather
+        # than object.__setattr__ once a field: half the cost, and a 300-sheet workbook
+        # makes some 60,000 fields.  tests/test_model.py holds it to the fields above.
+        self.__dict__.update(
+            ref=ref,
+            raw=raw,
+            value=value,
+            decimals=decimals,
+            as_text=as_text,
+            shown=shown,
+            scale=scale,
+            sign=sign,
+            computed=computed,
+        )
 
     @property
     def cell(self) -> str:
@@ -276,6 +303,7 @@ class FormS(FormBase):
     #: ``……`` cell of a row in ``skipped_rows``, or the name cell of a placeholder row that
     #: holds nothing but ``指标2:`` (or another leftover with no content: ``★``, ``(≥**人)``).
     residue_cells: list[Field[str]] = field(default_factory=list)
+
     @property
     def start(self) -> CellRef | None:
         """The earliest of the title, the project and the fund header."""
