@@ -91,14 +91,16 @@ def test_grids_are_identical_with_both_hosts(workbooks: list[Path]) -> None:
         assert _grid(read_workbook(path)) == _grid(read_workbook(path, host="openpyxl")), path.name
 
 
-def test_the_sparse_read_gives_the_same_grid(
+def test_an_xlsx_is_read_from_its_one_scan_without_calamine(
     workbooks: list[Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # A sheet too sparse for calamine's rectangle is read from the scan alone.
-    dense = {p: _grid(read_workbook(p)) for p in workbooks}
-    monkeypatch.setattr(calamine_host, "DENSE_LIMIT", 0)
+    # The scan reads every value's text: calamine would parse each sheet a second time.
+    def refuse(p: Path) -> None:
+        raise AssertionError(f"calamine opened {p}")
+
+    monkeypatch.setattr(calamine_host, "_open_calamine", refuse)
     for path in workbooks:
-        assert _grid(read_workbook(path)) == dense[path], path.name
+        assert _grid(read_workbook(path)) == _grid(read_workbook(path, host="openpyxl")), path.name
 
 
 def test_the_annotated_copy_knows_its_summary_sheet(workbooks: list[Path]) -> None:
@@ -351,9 +353,7 @@ def test_an_xlsb_sheet_too_large_for_a_rectangle_is_refused(tmp_path: Path) -> N
     )
 
 
-def test_the_sparse_read_of_strings_dates_and_formulas(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_shared_strings_are_trimmed_unless_preserved(tmp_path: Path) -> None:
     path = _values_book(tmp_path / "值.xlsx")
 
     def edit(parts: dict[str, bytes]) -> dict[str, bytes]:  # strings as calamine trims them
@@ -368,7 +368,5 @@ def test_the_sparse_read_of_strings_dates_and_formulas(
         return parts
 
     path = patch(path, tmp_path / "值2.xlsx", edit)
-    dense = _grid(read_workbook(path))
-    monkeypatch.setattr(calamine_host, "DENSE_LIMIT", 0)
-    assert _grid(read_workbook(path)) == dense
-    assert dense["sheets"][0]["cells"][(8, 1)] == ("str", "得分")
+    grid = _grid(read_workbook(path))
+    assert grid["sheets"][0]["cells"][(8, 1)] == ("str", "得分")

@@ -788,3 +788,21 @@ def test_any_text_parses_and_reprints(raw: str) -> None:
         ), format_value(v)
         if v.number is not None:
             assert _rel_close(back.number, v.number)
+
+
+@pytest.mark.parametrize(
+    ("cell", "decimals"),
+    [(16940.76, 2), (0.98, 2), (9.8, 1), (10.0, 0), (0.1234567, 6), (1e-05, 5), (1.5e-07, 6)],
+)
+def test_a_float_cell_has_the_decimals_it_stores(cell: float, decimals: int) -> None:
+    n = parse_number(cell)
+    assert n is not None and n.decimals == decimals
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_float_decimals_are_those_of_the_shortest_repr(x: float) -> None:
+    n = parse_number(x)
+    assert n is not None
+    exp = Decimal(repr(x)).as_tuple().exponent
+    assert isinstance(exp, int)
+    assert n.decimals == (0 if x.is_integer() else min(max(-exp, 0), 6))

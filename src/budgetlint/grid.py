@@ -89,18 +89,13 @@ def parse_address(addr: str) -> tuple[int, int]:
     return int(m.group(2)), column_index(m.group(1))
 
 
-@dataclass(frozen=True, init=False)
+@dataclass(frozen=True, slots=True)
 class CellRef:
     """Where a value came from: a sheet and a cell."""
 
     sheet: str
     row: int
     col: int
-
-    def __init__(self, sheet: str, row: int, col: int) -> None:
-        # as dataclass's __init__, without object.__setattr__ a field (a reader makes one
-        # for every value it reads); tests/test_model.py holds it to the fields above
-        self.__dict__.update(sheet=sheet, row=row, col=col)
 
     @property
     def address(self) -> str:

@@ -16,7 +16,7 @@ from budgetlint.grid import CellRef, CellValue
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, init=False)
+@dataclass(frozen=True, slots=True)
 class Field(Generic[T]):
     """A value read from one cell, with what the cell prints.
 
@@ -49,33 +49,6 @@ class Field(Generic[T]):
     scale: float = 1.0
     sign: str = ""
     computed: bool = False
-
-    def __init__(
-        self,
-        ref: CellRef | None,
-        raw: CellValue,
-        value: T | None,
-        decimals: int | None = None,
-        as_text: bool = False,
-        shown: str | None = None,
-        scale: float = 1.0,
-        sign: str = "",
-        computed: bool = False,
-    ) -> None:
-        # The fields as dataclass's own __init__ sets them, through the instance dict rather
-        # than object.__setattr__ once a field: half the cost, and a 300-sheet workbook
-        # makes some 60,000 fields.  tests/test_model.py holds it to the fields above.
-        self.__dict__.update(
-            ref=ref,
-            raw=raw,
-            value=value,
-            decimals=decimals,
-            as_text=as_text,
-            shown=shown,
-            scale=scale,
-            sign=sign,
-            computed=computed,
-        )
 
     @property
     def cell(self) -> str:

@@ -222,7 +222,10 @@ def _float_decimals(x: float) -> int:
     """Decimals of a float cell as stored (9.8 -> 1, 10.0 -> 0), at most 6."""
     if float(x).is_integer():
         return 0
-    exp = Decimal(repr(float(x))).as_tuple().exponent
+    r = repr(float(x))
+    if "e" not in r and "n" not in r:  # 16940.76: the digits after the point (no Decimal)
+        return min(len(r) - r.index(".") - 1, 6)
+    exp = Decimal(r).as_tuple().exponent
     return min(-exp, 6) if isinstance(exp, int) and exp < 0 else 0
 
 

@@ -56,6 +56,7 @@ def _blank(v: object) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
 
 
+@lru_cache(maxsize=1024)  # a workbook uses a handful of number formats
 def _fmt_decimals(fmt: str) -> int | None:
     """Decimals a number format shows: '0.00' -> 2, '#,##0.0' -> 1, '0%' -> 0."""
     if not fmt or fmt == "General":

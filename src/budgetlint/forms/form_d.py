@@ -208,7 +208,7 @@ def _maybe_d(sheet: Sheet, labels: list[str]) -> bool:
             return True
     return any(
         isinstance(v, str) and len(v) >= _PARAGRAPH_MIN and any(w in v for w in _NARRATIVE_MARKS)
-        for _, _, v in sheet.nonempty()
+        for v in sheet.cells.values()  # any order: the sheet's cells unsorted
     )
 
 

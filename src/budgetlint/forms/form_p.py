@@ -545,8 +545,9 @@ def _scorecard_header(ctx: CellReader, start: int) -> _Header | None:
     return None
 
 
-def _is_header_row(ctx: CellReader, r: int) -> bool:
-    return sum(1 for _, v in ctx.row(r) if _column_of(key(v), SCORE_COLUMNS)) >= 3
+def _is_header_row(keys: list[tuple[int, str]]) -> bool:
+    """A row (its cells' keys) that repeats the 评分表 header: three column labels or more."""
+    return sum(1 for _, k in keys if _column_of(k, SCORE_COLUMNS)) >= 3
 
 
 def level1_key(name: str) -> str:
@@ -589,7 +590,7 @@ def _read_scorecard(ctx: CellReader, marks: _Marks) -> Scorecard | None:
             continue
         row = ctx.row(r)
         keys = [(c, key(v)) for c, v in row]
-        if _is_header_row(ctx, r):
+        if _is_header_row(keys):
             card.skipped.append((r, "重复的表头"))
             continue
         total_c = next(

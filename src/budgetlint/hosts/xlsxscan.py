@@ -1,9 +1,11 @@
-"""One streaming pass over an .xlsx/.xlsm package, for what calamine does not give.
+"""One streaming pass over an .xlsx/.xlsm package: everything the checker reads of it.
 
 python-calamine reads cell values fast, but not the number formats, the formula
 texts, cached error values or cell notes, and it holds a sheet as a dense
 rectangle (a stray cell at ``XFD1048576`` makes it allocate 500 GB and abort the
-process).  This module reads, with the standard library only:
+process).  Since the pass below reads every cell's raw text anyway, it is the
+whole read of an .xlsx (:func:`budgetlint.hosts.calamine_host.read` makes the
+values from it).  This module reads, with the standard library only:
 
 - the zip's central directory, checked against the :class:`~budgetlint.hosts.Limits`
   before any part is decompressed (total size, compression ratio, duplicate or
@@ -14,16 +16,14 @@ process).  This module reads, with the standard library only:
   the whole part in memory): per cell its type, style and raw ``<v>`` text, its
   formula (shared formulas translated to the cell), cached error values,
   merged ranges; counted against the cell limits as it goes;
+- the shared strings, streamed, when a sheet uses them (:meth:`Package.shared_strings`);
 - the worksheet's comments part, found through the worksheet's relationships,
   for the cell notes (the explained marker ``【已说明】``);
 - the record of what budgetlint's annotate added (``/budgetlint/annotations.json``),
   to know its summary sheet.
 
-Every part calamine will parse is first read here through :mod:`zipfile`, which
-stops at the declared size and checks the CRC, so a part whose header lies about
-its size is refused before calamine sees it.  Shared strings are only
-decompressed to verify them, and parsed only for a sheet too sparse for
-calamine's rectangle (:meth:`Package.shared_strings`).
+Every part is read through :mod:`zipfile`, which stops at the declared size and
+checks the CRC, so a part whose header lies about its size is refused.
 """
 
 from __future__ import annotations
@@ -301,11 +301,6 @@ class Package:
                 f"工作簿文件已损坏：{self.where(info.filename)}无法解压（{e}）"
             ) from None
 
-    def verify(self, part: str) -> None:
-        """Decompress a part we do not parse (the shared strings calamine reads) to check it."""
-        for _ in self.stream(part):
-            pass
-
     def xml(self, part: str) -> ET.Element:
         data = self.read(part)
         try:
@@ -442,7 +437,7 @@ class Package:
         return set()
 
     def shared_strings(self) -> list[str]:
-        """The shared strings, parsed here (only for a sheet calamine cannot hold)."""
+        """The shared strings (runs joined, phonetic runs left out), parsed once."""
         if self._strings is not None:
             return self._strings
         out: list[str] = []
