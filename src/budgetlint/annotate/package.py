@@ -69,6 +69,8 @@ class Package:
         self.data: dict[str, bytes] = {}
         self.comment = b""
         self._lower: set[str] | None = None
+        #: pattern -> the n unused_name last gave (every n below it is a part; reset on remove)
+        self._tried: dict[str, int] = {}
         #: Each part not written since it was read: its zip member as stored in the
         #: source (compression method, compressed bytes), which :meth:`save` copies
         #: without compressing it again.
@@ -192,12 +194,19 @@ class Package:
             self._stored.pop(part, None)
             self.infos = [i for i in self.infos if i.filename != part]
             self._lower = None
+            self._tried.clear()
 
     def unused_name(self, pattern: str) -> str:
-        """First ``pattern.format(n)`` (n = 1, 2, …) that is not a part (case-insensitive)."""
-        n = 1
-        while pattern.format(n).lower() in self._lower_names():
+        """First ``pattern.format(n)`` (n = 1, 2, …) that is not a part (case-insensitive).
+
+        Counting resumes where the last call stopped (the parts below it are still there
+        while none is removed): a sheet's new comments part costs one try, not one per
+        sheet before it."""
+        names = self._lower_names()
+        n = self._tried.get(pattern, 1)
+        while pattern.format(n).lower() in names:
             n += 1
+        self._tried[pattern] = n
         return pattern.format(n)
 
     def _lower_names(self) -> set[str]:
