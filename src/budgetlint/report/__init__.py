@@ -8,11 +8,14 @@ only when it is used.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from budgetlint.outfile import write_bytes, write_text
-from budgetlint.report.html_report import render_html
-from budgetlint.report.json_report import dumps_findings, render_json
-from budgetlint.results import BatchResult
+
+if TYPE_CHECKING:
+    from budgetlint.report.html_report import render_html
+    from budgetlint.report.json_report import dumps_findings, render_json
+    from budgetlint.results import BatchResult
 
 __all__ = [
     "SUFFIXES",
@@ -23,6 +26,22 @@ __all__ = [
     "render_json",
     "write_report",
 ]
+
+_LAZY = {
+    "render_html": "budgetlint.report.html_report",
+    "render_json": "budgetlint.report.json_report",
+    "dumps_findings": "budgetlint.report.json_report",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The writers, imported when first used: a check without ``--report`` needs none."""
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 #: The suffixes :func:`write_report` understands.
 SUFFIXES = (".json", ".html", ".htm", ".xlsx")
@@ -60,5 +79,12 @@ def write_report(path: str | Path, batch: BatchResult) -> Path:
         from budgetlint.report.xlsx_report import xlsx_bytes
 
         return write_bytes(p, xlsx_bytes(batch))
-    text = render_json(batch) if suffix == ".json" else render_html(batch)
+    if suffix == ".json":
+        from budgetlint.report.json_report import render_json
+
+        text = render_json(batch)
+    else:
+        from budgetlint.report.html_report import render_html
+
+        text = render_html(batch)
     return write_text(p, text)
