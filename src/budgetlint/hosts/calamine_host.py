@@ -95,7 +95,7 @@ def _read_ooxml(p: Path, lim: Limits) -> Grid:
     (which would parse every sheet a second time) is not opened for it."""
     with X.Package(p, lim) as pkg:
         scans = [pkg.scan(s) for s in pkg.sheets]
-        strings = pkg.shared_strings() if any(s.max_string for s in scans) else []
+        strings = pkg.shared_strings() if any(s.uses_strings for s in scans) else []
         date1904 = pkg.date1904
         xf_formats = pkg.xf_formats
         added = pkg.added_sheets

@@ -173,22 +173,8 @@ class SheetScan:
     formats: dict[Cell, str] = field(default_factory=dict)
     notes: dict[Cell, str] = field(default_factory=dict)
     merged: list[MergedRange] = field(default_factory=list)
-    #: The highest shared-string index used and its cell (to name an out-of-range one).
-    max_string: tuple[int, Cell] | None = None
-
-    def bounds(self) -> tuple[int, int, int, int] | None:
-        """(min row, min col, max row, max col) of the cells with a value."""
-        if not self.raw:
-            return None
-        rows = [r for r, _ in self.raw]
-        cols = [c for _, c in self.raw]
-        return min(rows), min(cols), max(rows), max(cols)
-
-    @property
-    def area(self) -> int:
-        """The size of the rectangle calamine would allocate for the sheet."""
-        b = self.bounds()
-        return 0 if b is None else (b[2] - b[0] + 1) * (b[3] - b[1] + 1)
+    #: Whether a cell refers to the shared strings (they are parsed only then).
+    uses_strings: bool = False
 
 
 class Package:
@@ -681,9 +667,7 @@ def _pass(pkg: Package, sheet: SheetEntry, scan: SheetScan) -> None:
             if t == "s":
                 if not v.isdigit() or not v.isascii():
                     raise fail(f"的共享字符串索引 “{v[:20]}” 无效", rc)
-                i = int(v)
-                if scan.max_string is None or i > scan.max_string[0]:
-                    scan.max_string = (i, rc)
+                scan.uses_strings = True
             raw[rc] = value
         if f is not None:
             formulas[rc] = formula()
