@@ -239,6 +239,28 @@ def test_backups_are_never_overwritten(tmp_path: Path) -> None:
     assert _temps(tmp_path) == []
 
 
+def test_only_a_replaced_workbook_and_its_backup_are_forced_to_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    synced: list[str] = []
+    real = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append(os.path.basename(os.readlink(f"/proc/self/fd/{fd}")))
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    work = tmp_path / "a.xlsx"
+    shutil.copy(WAN, work)
+    annotate(work, tmp_path / "copy.xlsx", [])  # a copy: the source is the durable one
+    assert synced == [] and (tmp_path / "copy.xlsx").exists()
+    annotate_in_place(work, [])
+    # the backup's file and folder, then the replacing file's (a temporary name) and folder
+    assert len(synced) == 4
+    assert synced[1] == synced[3] == tmp_path.name
+    assert is_temp_name(synced[0]) and is_temp_name(synced[2])
+
+
 # --- temporary files ------------------------------------------------------------------------
 
 

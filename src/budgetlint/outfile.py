@@ -175,6 +175,7 @@ def write_atomic(
     *,
     mode: int | None = None,
     exclusive: bool = False,
+    durable: bool = True,
 ) -> Path:
     """Call ``write(tmp)`` on a temporary file beside ``dst``, then rename it to ``dst``.
 
@@ -182,6 +183,13 @@ def write_atomic(
     it replaces (``mode`` overrides).  With ``exclusive`` an existing ``dst`` is
     never replaced: :class:`FileExistsError` is raised instead.  On any exception
     the temporary file is removed and ``dst`` is left as it was.
+
+    ``durable`` forces the file and the rename to disk (``fsync``) before
+    returning, so that a power cut leaves the old file or the new one.  A caller
+    whose source stays untouched beside the output (an annotated copy) may pass
+    False: a crash of the process still leaves no partial file, and after a power
+    cut the copy is made again from its source.  Two ``fsync`` calls cost about
+    0.5 ms on an SSD and tens of milliseconds on a disk, a file.
     """
     target = Path(dst)
     ensure_folder(target.parent)
@@ -193,7 +201,8 @@ def write_atomic(
     tmp = temp_path(target)
     try:
         write(tmp)
-        _fsync(tmp)
+        if durable:
+            _fsync(tmp)
         os.chmod(tmp, mode)
         if exclusive:
             _place_new(tmp, target)
@@ -203,7 +212,8 @@ def write_atomic(
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-    _fsync_dir(target.parent)
+    if durable:
+        _fsync_dir(target.parent)
     return target
 
 

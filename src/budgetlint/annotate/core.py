@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,9 +90,20 @@ def backup_path(path: Path) -> Path:
     return candidate
 
 
-def _write_atomic(pkg: Package, dst: Path) -> None:
-    """Save to a temporary file beside ``dst`` and rename it over ``dst``."""
-    write_atomic(dst, pkg.save)
+def _write_atomic(pkg: Package, dst: Path, *, durable: bool = True) -> None:
+    """Save to a temporary file beside ``dst`` and rename it over ``dst``.
+
+    ``durable`` (forced to disk before the rename) whenever the workbook is
+    replaced; an annotated copy, whose source is untouched, is not (see
+    :func:`budgetlint.outfile.write_atomic`)."""
+    write_atomic(dst, pkg.save, durable=durable)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def backup(path: Path) -> Path:
@@ -386,7 +398,7 @@ def annotate(
     src_p, dst_p = Path(src), Path(dst)
     pkg = Package(src_p)
     stats = _annotate_pkg(pkg, findings, title, dst_p)
-    _write_atomic(pkg, dst_p)
+    _write_atomic(pkg, dst_p, durable=_same_file(src_p, dst_p))
     return stats
 
 

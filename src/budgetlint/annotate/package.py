@@ -216,7 +216,10 @@ class Package:
         return self._lower
 
     def save(self, dst: Path) -> None:
-        with zipfile.ZipFile(dst, "w", allowZip64=True) as zf:
+        """Write the package to ``dst``: built in memory and written at once (zipfile
+        seeks back to each member's header, which flushes a file's buffer each time)."""
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", allowZip64=True) as zf:
             for info in self.infos:
                 if info.is_dir():
                     zf.writestr(_clone_info(info), b"")
@@ -228,6 +231,7 @@ class Package:
                     _write_stored(zf, info, stored[1])
             if self.comment:
                 zf.comment = self.comment
+        dst.write_bytes(buf.getbuffer())
 
     # -- content types -----------------------------------------------------------------
 

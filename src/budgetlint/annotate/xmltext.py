@@ -10,15 +10,17 @@ which is what Office writes.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TypeVar
 
 _TOKEN = re.compile(
     r"<!--.*?-->|<\?.*?\?>|<!\[CDATA\[.*?\]\]>|<![^>]*>"
     r"|<(/?)((?:[\w.\-]+:)?)([\w.\-]+)((?:[^>\"']|\"[^\"]*\"|'[^']*')*?)(/?)>",
     re.DOTALL,
 )
+_T = TypeVar("_T")
 _ATTR = re.compile(r"([\w.\-:]+)\s*=\s*(\"[^\"]*\"|'[^']*')")
 
 
@@ -141,14 +143,27 @@ def _complete(xml: str, m: re.Match[str]) -> Elem:
     return Elem(prefix, name, m.start(), m.end(), end, False, inner_end)
 
 
-@lru_cache(maxsize=4)
-def _has_declarations(xml: str) -> bool:
-    """Whether a text holds ``<!`` anywhere (comments, CDATA, DOCTYPE): one scan per text.
+#: What was found in the texts looked at last, by identity (a text is immutable, and
+#: each entry keeps its text alive, so an identical object is the same text): a key
+#: by value would hash the whole text, which costs more than the scans it saves.
+#: Few entries: the texts looked at in turn are a sheet, its notes and its drawing.
+_MEMO: list[tuple[str, object, object]] = []
+_MEMO_SIZE = 8
 
-    Few entries: the texts looked at in turn are a sheet, its notes and its drawing,
-    and each entry keeps its text alive.
-    """
-    return "<!" in xml
+
+def _memo(xml: str, key: object, make: Callable[[], _T]) -> _T:
+    for text, k, value in _MEMO:
+        if text is xml and k == key:
+            return value  # type: ignore[return-value]
+    value = make()
+    _MEMO.insert(0, (xml, key, value))
+    del _MEMO[_MEMO_SIZE:]
+    return value
+
+
+def _has_declarations(xml: str) -> bool:
+    """Whether a text holds ``<!`` anywhere (comments, CDATA, DOCTYPE): one scan per text."""
+    return _memo(xml, None, lambda: "<!" in xml)
 
 
 def _end_of(xml: str, m: re.Match[str], stop: int) -> tuple[int, int]:
@@ -203,8 +218,13 @@ def _walk_end(xml: str, m: re.Match[str], stop: int) -> tuple[int, int]:
 
 
 def children(xml: str, parent: Elem, name: str | None = None) -> list[Elem]:
-    """Direct child elements of ``parent`` (optionally only those named ``name``)."""
-    return list(_iter_children(xml, parent, name))
+    """Direct child elements of ``parent`` (optionally only those named ``name``).
+
+    The walk over a text's children is done once: a worksheet's are looked up by
+    each step of annotating it (merged ranges, columns, cells, drawing), and each
+    walk steps over the whole of ``<sheetData>``."""
+    kids = _memo(xml, parent.start, lambda: list(_iter_children(xml, parent, None)))
+    return list(kids) if name is None else [k for k in kids if k.name == name]
 
 
 def _iter_children(xml: str, parent: Elem, name: str | None) -> Iterator[Elem]:
@@ -279,8 +299,8 @@ def flat_child_at(xml: str, at: int, stop: int, prefix: str, name: str) -> Elem 
 
 
 def child(xml: str, parent: Elem, name: str) -> Elem | None:
-    """The first direct child named ``name`` (the walk stops there)."""
-    return next(_iter_children(xml, parent, name), None)
+    """The first direct child named ``name``."""
+    return next((k for k in children(xml, parent) if k.name == name), None)
 
 
 def ns_prefix(start_tag: str, uri: str) -> str | None:
