@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from budgetlint.checker import check_grid, link_projects
 from budgetlint.grid import Grid
 from budgetlint.hosts import read_workbook
@@ -80,7 +82,9 @@ def test_a_narrative_is_held_to_the_tables_of_another_file_of_the_call(tmp_path:
     found = batch.files[0].findings
     three = [f for f in found if f.code == "D301" and f.cell == "A16"]
     assert [f.severity.value for f in three] == ["error"]
-    assert "116.27 万元与《公开表.xlsx》公开07表 决算数 合计（G8） 81.55 万元 不符" in three[0].message
+    assert (
+        "116.27 万元与《公开表.xlsx》公开07表 决算数 合计（G8） 81.55 万元 不符" in three[0].message
+    )
     carry = next(f for f in found if f.code == "D301" and f.cell == "A10")
     assert "364.62 万元与《公开表.xlsx》公开04表" in carry.message and "367.65" in carry.message
     # the summaries are held to the forms P of the third file
@@ -88,7 +92,9 @@ def test_a_narrative_is_held_to_the_tables_of_another_file_of_the_call(tmp_path:
     assert not any(f.code.startswith("D3") for f in batch.files[1].findings)
 
 
-def test_a_narrative_alone_lists_what_it_quotes_from_tables_it_does_not_have(tmp_path: Path) -> None:
+def test_a_narrative_alone_lists_what_it_quotes_from_tables_it_does_not_have(
+    tmp_path: Path,
+) -> None:
     from budgetlint.checker import check_paths
 
     narrative, _ = _split(tmp_path)
@@ -129,3 +135,66 @@ def test_an_explained_summary_stays_explained_when_linked_after_the_files(tmp_pa
         batch = check_paths([narrative, P], jobs=jobs, keep_forms=False)
         [d401] = [f for f in batch.files[0].findings if f.code == "D401" and f.cell == "A44"]
         assert d401.explained and d401.explanation == "得分以复核后的 90 分为准"
+
+
+def test_held_narratives_are_annotated_in_the_workers_as_with_one_job(tmp_path: Path) -> None:
+    """Files held for the other files of the call are annotated in parallel too, and
+    their copies hold the same notes as with --jobs 1."""
+    import zipfile
+
+    from budgetlint.cli import main
+
+    narrative, tables = _split(tmp_path)
+    other = tmp_path / "乙" / "情况说明.xlsx"
+    other.parent.mkdir()
+    other.write_bytes(narrative.read_bytes())
+    notes = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"已标注{jobs}"
+        args = [str(narrative), str(other), str(tables), "--annotate", str(out), "-q"]
+        assert main(["check", *args, "--jobs", jobs]) == 1
+        copies = sorted(out.rglob("情况说明*.xlsx"))
+        assert [p.relative_to(out).as_posix() for p in copies] == [
+            "情况说明 (2).xlsx",
+            "情况说明.xlsx",
+        ]
+        for copy in copies:
+            with zipfile.ZipFile(copy) as z:
+                notes[jobs, copy.name] = {
+                    n: z.read(n)
+                    for n in z.namelist()
+                    if n.startswith(("xl/comments", "xl/drawings"))
+                }
+    assert (
+        notes["1", "情况说明.xlsx"]
+        == notes["2", "情况说明.xlsx"]
+        == notes["2", "情况说明 (2).xlsx"]
+    )
+    assert b"81.55" in b"".join(notes["2", "情况说明 (2).xlsx"].values())
+
+
+def test_held_files_are_annotated_in_worker_processes(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from budgetlint import batch
+    from budgetlint.batch import Job, Outcome
+    from budgetlint.results import FileResult
+
+    def where(job: Job, out: Outcome) -> None:  # runs in the worker (forked with the patch)
+        out.output_error = str(os.getpid())
+
+    monkeypatch.setattr(batch, "annotate_outcome", where)
+    pairs = [
+        (
+            Job(i, Path(f"{i}.xlsx"), Path(f"out/{i}.xlsx")),
+            Outcome(i, Path(f"{i}.xlsx"), FileResult(path=f"{i}.xlsx")),
+        )
+        for i in range(3)
+    ]
+    assert len(list(batch._annotate_held(pairs, 2))) == 3
+    pids = {out.output_error for _job, out in pairs}
+    assert None not in pids and str(os.getpid()) not in pids
+    for _job, out in pairs:
+        out.output_error = None
+    assert len(list(batch._annotate_held(pairs, 1))) == 3  # one job: here
+    assert {out.output_error for _job, out in pairs} == {str(os.getpid())}

@@ -369,7 +369,7 @@ def run(
         outcomes: Iterator[Outcome] = _serial(jobs, settings, keep_forms, fn, on_done)
     else:
         outcomes = _parallel(jobs, settings, min(workers, len(jobs)), keep_forms, fn, on_done)
-    yield from linked_outcomes(outcomes, jobs, settings)
+    yield from linked_outcomes(outcomes, jobs, settings, workers=workers)
 
 
 def _serial(
@@ -387,7 +387,11 @@ def _serial(
 
 
 def linked_outcomes(
-    outcomes: Iterable[Outcome], jobs: Sequence[Job], settings: Settings
+    outcomes: Iterable[Outcome],
+    jobs: Sequence[Job],
+    settings: Settings,
+    *,
+    workers: int = 1,
 ) -> Iterator[Outcome]:
     """The outcomes, with every narrative's project summaries held to the forms P of all files.
 
@@ -395,8 +399,8 @@ def linked_outcomes(
     (its summaries are ``pending``), or whose workbook lacks some of the tables its
     narrative quotes, is held back until every file is checked; then its narrative
     is linked to the forms P and the tables of every file of the call
-    (:func:`budgetlint.checker.link_projects`), it is annotated, and it comes
-    last.  Every other outcome passes through in input order.
+    (:func:`budgetlint.checker.link_projects`), it is annotated (in ``workers``
+    processes), and it comes last.  Every other outcome passes through in input order.
     """
     held: list[Outcome] = []
     facts = []
@@ -413,12 +417,56 @@ def linked_outcomes(
     from budgetlint.checker import link_projects
 
     by_index = {job.index: job for job in jobs}
+    pairs: list[tuple[Job, Outcome]] = []
     for out in held:
         link_projects(out.result, facts, settings, final=True, tables=tables)
         job = by_index.get(out.index)
-        if job is not None:
-            annotate_outcome(job, out)
+        if job is not None and (job.output is not None or job.in_place):
+            pairs.append((job, out))
+    annotated = _annotate_held(pairs, workers)
+    to_annotate = {id(out) for _job, out in pairs}
+    for out in held:
+        if id(out) in to_annotate:
+            next(annotated)  # this one is done (in order)
         yield out
+
+
+def _annotate_task(job: Job, out: Outcome) -> tuple[Path | None, Path | None, str | None]:
+    """A worker's task: annotate one held file; what became of its output."""
+    annotate_outcome(job, out)
+    return out.written, out.backup, out.output_error
+
+
+def _annotate_held(pairs: list[tuple[Job, Outcome]], workers: int) -> Iterator[None]:
+    """Annotate the held files, in ``workers`` processes when there are several.
+
+    They are a sixth of the files of the bench corpus (narratives quoting other
+    files' tables), and the largest: annotated here one after the other they kept
+    the other core idle at the end of a run.  A task that fails in its worker (a
+    worker that died) is done here, as before.  Yields once per pair, in order, as
+    each is done.
+    """
+    if workers <= 1 or len(pairs) <= 1:
+        for job, out in pairs:
+            annotate_outcome(job, out)
+            yield
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    _flush()
+    n = min(workers, len(pairs))
+    with ProcessPoolExecutor(n, mp_context=context(), initializer=_worker_init) as pool:
+        futures = [
+            pool.submit(_annotate_task, job, Outcome(out.index, out.path, out.result.slim()))
+            for job, out in pairs
+        ]
+        for (job, out), fut in zip(pairs, futures, strict=True):
+            try:
+                out.written, out.backup, out.output_error = fut.result()
+            except Exception as e:  # a dead worker: annotate here instead
+                log.info("annotating %s in a worker failed (%r); annotating here", job.path, e)
+                annotate_outcome(job, out)
+            yield
 
 
 def _parallel(

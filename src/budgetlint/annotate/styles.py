@@ -35,16 +35,25 @@ class Styles:
     _ORDER = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs")
     _AFTER = ("cellStyles", "dxfs", "tableStyles")
 
-    def _items(self, name: str) -> list[str]:
-        """The collection's entries as texts, those appended included."""
+    def _existing_items(self, name: str) -> list[str]:
+        """The collection's entries in the source, as texts (read once)."""
         if name not in self._existing:
             el = self._elems.get(name)
             xml = self._source
             self._existing[name] = [] if el is None else [c.text(xml) for c in X.children(xml, el)]
-        return self._existing[name] + self._new.get(name, [])
+        return self._existing[name]
+
+    def _count(self, name: str) -> int:
+        return len(self._existing_items(name)) + len(self._new.get(name, ()))
+
+    def _item(self, name: str, index: int) -> str:
+        existing = self._existing_items(name)
+        if index < len(existing):
+            return existing[index]
+        return self._new[name][index - len(existing)]
 
     def _append(self, name: str, item: str) -> int:
-        index = len(self._items(name))
+        index = self._count(name)
         self._new.setdefault(name, []).append(item)
         self.added[name].append(index)
         return index
@@ -57,7 +66,7 @@ class Styles:
             new = self._new.get(name)
             if not new:
                 continue
-            count = str(len(self._items(name)))
+            count = str(self._count(name))
             el = self._elems.get(name)
             if el is None:
                 pos = self._insert_at(name)
@@ -104,8 +113,7 @@ class Styles:
     ) -> int:
         """A font like the workbook's default font, with the given changes."""
         p = self.p
-        fonts = self._items("fonts")
-        base = fonts[0] if fonts else ""
+        base = self._item("fonts", 0) if self._count("fonts") else ""
         sz = size
         if sz is None:
             m = re.search(r"<(?:\w+:)?sz\s+val=\"([\d.]+)\"", base)
@@ -166,10 +174,10 @@ class Styles:
         if key in self._sev_xf:
             return self._sev_xf[key]
         fill = self.fill(argb)
-        xfs = self._items("cellXfs")
-        if not xfs:
+        n = self._count("cellXfs")
+        if not n:
             raise ValueError("styles.xml 中 <cellXfs> 为空")
-        src = xfs[base_xf] if 0 <= base_xf < len(xfs) else xfs[0]
+        src = self._item("cellXfs", base_xf if 0 <= base_xf < n else 0)
         m = re.match(r"<[^>]*?/?>", src)
         assert m is not None
         tag = X.set_attr(X.set_attr(m.group(0), "fillId", str(fill)), "applyFill", "1")
