@@ -16,10 +16,14 @@ import re
 import struct
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 from budgetlint.annotate import xmltext as X
+
+_T = TypeVar("_T")
 
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -49,7 +53,7 @@ class AnnotateError(Exception):
     """A workbook cannot be annotated or cleared; the message names the file and reason."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Rel:
     """One relationship of a ``.rels`` part."""
 
@@ -75,6 +79,12 @@ class Package:
         #: source (compression method, compressed bytes), which :meth:`save` copies
         #: without compressing it again.
         self._stored: dict[str, tuple[int, bytes]] = {}
+        #: part -> (its bytes, what was made of them): a part's text, its relationships.
+        #: Valid while the part holds the same bytes object (each write puts a new one);
+        #: the same text object also lets xmltext reuse its walks over it.
+        self._texts: dict[str, tuple[bytes, str]] = {}
+        #: key -> (the bytes of the parts it was derived from, the value): see :meth:`derived`.
+        self._derived: dict[object, tuple[tuple[bytes | None, ...], Any]] = {}
         self._load()
 
     # -- reading -------------------------------------------------------------------
@@ -170,10 +180,15 @@ class Package:
 
     def text(self, part: str) -> str:
         raw = self.read(part)
+        known = self._texts.get(part)
+        if known is not None and known[0] is raw:
+            return known[1]
         try:
-            return raw.decode("utf-8-sig") if raw[:3] == b"\xef\xbb\xbf" else raw.decode("utf-8")
+            text = raw.decode("utf-8-sig") if raw[:3] == b"\xef\xbb\xbf" else raw.decode("utf-8")
         except UnicodeDecodeError:
             raise self.fail("不是 UTF-8 编码的 XML", part) from None
+        self._texts[part] = (raw, text)
+        return text
 
     def write(self, part: str, data: bytes | str) -> None:
         """Replace or add a part (new parts go to the end of the zip)."""
@@ -187,6 +202,8 @@ class Package:
                 self._lower.add(part.lower())
         self._stored.pop(part, None)
         self.data[part] = raw
+        if isinstance(data, str):
+            self._texts[part] = (raw, data)
 
     def remove(self, part: str) -> None:
         if part in self.data:
@@ -283,6 +300,24 @@ class Package:
         rp = self.rels_part(part)
         if rp not in self.data:
             return []
+        return list(self.derived(("rels", rp), (rp,), lambda: self._parse_rels(rp)))
+
+    def derived(self, key: object, parts: tuple[str, ...], make: Callable[[], _T]) -> _T:
+        """What ``make`` derives from ``parts``, made again only once one of them is written.
+
+        A part holds a new bytes object after each write, so the parts' bytes objects
+        tell whether the value is still current.  The value is shared: callers must
+        not change it.
+        """
+        stamp = tuple(self.data.get(p) for p in parts)
+        known = self._derived.get(key)
+        if known is not None and all(a is b for a, b in zip(known[0], stamp, strict=True)):
+            return known[1]  # type: ignore[no-any-return]
+        value = make()
+        self._derived[key] = (stamp, value)
+        return value
+
+    def _parse_rels(self, rp: str) -> list[Rel]:
         xml = self.text(rp)
         out: list[Rel] = []
         for e in X.children(xml, X.root(xml), "Relationship"):

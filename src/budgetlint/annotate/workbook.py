@@ -32,7 +32,7 @@ AFTER_DEFINED_NAMES = (
 )
 
 
-@dataclass
+@dataclass(frozen=True)
 class SheetEntry:
     """A <sheet> of workbook.xml and the part it points at."""
 
@@ -52,6 +52,13 @@ def _rid_attr(attrs: dict[str, str]) -> str:
 
 
 def sheets(pkg: Package, wb_part: str) -> list[SheetEntry]:
+    """The workbook's sheets in tab order (read again only once workbook.xml or its
+    relationships are written)."""
+    parts = (wb_part, Package.rels_part(wb_part))
+    return list(pkg.derived(("sheets", wb_part), parts, lambda: _read_sheets(pkg, wb_part)))
+
+
+def _read_sheets(pkg: Package, wb_part: str) -> list[SheetEntry]:
     xml = pkg.text(wb_part)
     top = X.root(xml)
     node = X.child(xml, top, "sheets")
