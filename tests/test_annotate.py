@@ -15,7 +15,7 @@ import pytest
 from openpyxl.comments import Comment
 
 from budgetlint.annotate import AnnotateError, annotate, annotate_in_place, clear
-from budgetlint.annotate.record import RECORD_PART
+from budgetlint.annotate.record import ORIGINALS_PART, RECORD_PART
 from budgetlint.annotate.workbook import MARKER_NAME
 from budgetlint.findings import Finding, Severity
 from fixtures_rich import (
@@ -412,6 +412,89 @@ def test_record_is_inside_the_workbook(rich_xlsx: Path, tmp_path: Path) -> None:
     assert not by_cell[EXISTING]["inserted"]
     assert "xl/styles.xml" in rec["changed_parts"]
     assert rec["summary"]["name"] == "复核结果"
+
+
+def test_the_originals_are_the_sources_members_as_stored(rich_xlsx: Path, tmp_path: Path) -> None:
+    """Each changed part's original is its zip member's compressed bytes, in a stored
+    part beside the record, not base64 in the JSON."""
+    out = tmp_path / "out.xlsx"
+    annotate(rich_xlsx, out, FINDINGS)
+    parts, source = read_parts(out), stored_members(rich_xlsx)
+    rec = json.loads(parts[RECORD_PART])
+    assert rec["version"] == 2
+    with zipfile.ZipFile(out) as zf:
+        assert zf.getinfo(ORIGINALS_PART).compress_type == zipfile.ZIP_STORED
+    rels = parts["budgetlint/_rels/annotations.json.rels"].decode()
+    assert 'Type="urn:budgetlint:relationships:originals" Target="originals.bin"' in rels
+    assert b'PartName="/budgetlint/originals.bin"' in parts["[Content_Types].xml"]
+    blob = parts[ORIGINALS_PART]
+    ends = 0
+    for name, info in rec["changed_parts"].items():
+        entry = info["original"]
+        crc, size, _compressed, raw = source[name]
+        assert blob[entry["offset"] : entry["offset"] + entry["length"]] == raw, name
+        assert (entry["crc"], entry["size"], entry["method"]) == (crc, size, zipfile.ZIP_DEFLATED)
+        ends = max(ends, entry["offset"] + entry["length"])
+    assert ends == len(blob)
+    # the JSON holds no copy of them: its longest string is a digest
+    strings: list[str] = []
+
+    def walk(v: object) -> None:
+        if isinstance(v, str):
+            strings.append(v)
+        elif isinstance(v, dict):
+            for k, x in v.items():
+                walk(k), walk(x)
+        elif isinstance(v, list):
+            for x in v:
+                walk(x)
+
+    walk({k: v for k, v in rec.items() if k != "sheets"})  # sheets: the notes' texts
+    assert max(map(len, strings)) == 64
+
+
+def test_clear_puts_the_members_back_as_they_were_stored(rich_xlsx: Path, tmp_path: Path) -> None:
+    out, back = tmp_path / "out.xlsx", tmp_path / "back.xlsx"
+    annotate(rich_xlsx, out, FINDINGS)
+    clear(out, back)
+    assert stored_members(back) == stored_members(rich_xlsx)  # not deflated again
+
+
+def test_a_version_1_record_is_still_cleared(rich_xlsx: Path, tmp_path: Path) -> None:
+    """Files annotated by earlier versions hold each original as base64 in the record."""
+    import base64
+    import zlib
+
+    out, old, back = tmp_path / "out.xlsx", tmp_path / "v1.xlsx", tmp_path / "back.xlsx"
+    annotate(rich_xlsx, out, FINDINGS)
+    parts, source = read_parts(out), read_parts(rich_xlsx)
+    rec = json.loads(parts[RECORD_PART])
+    rec["version"] = 1
+    for name, info in rec["changed_parts"].items():
+        info["original"] = base64.b64encode(zlib.compress(source[name])).decode("ascii")
+    parts[RECORD_PART] = json.dumps(rec, ensure_ascii=False).encode()
+    del parts[ORIGINALS_PART], parts["budgetlint/_rels/annotations.json.rels"]
+    with zipfile.ZipFile(old, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    stats = clear(old, back)
+    assert stats.found and stats.summary_removed
+    assert read_parts(back) == source
+
+
+def test_a_corrupt_original_is_one_clear_error(rich_xlsx: Path, tmp_path: Path) -> None:
+    out, bad = tmp_path / "out.xlsx", tmp_path / "坏原件.xlsx"
+    annotate(rich_xlsx, out, FINDINGS)
+    parts = read_parts(out)
+    blob = bytearray(parts[ORIGINALS_PART])
+    blob[len(blob) // 2] ^= 0xFF
+    parts[ORIGINALS_PART] = bytes(blob)
+    with zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    with pytest.raises(AnnotateError, match=r"坏原件\.xlsx（.+）：复核记录中的原始部件已损坏"):
+        clear(bad, tmp_path / "back.xlsx")
+    assert not (tmp_path / "back.xlsx").exists()
 
 
 # -- clear --------------------------------------------------------------------------------

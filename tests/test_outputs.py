@@ -60,12 +60,13 @@ def _rezip(path: Path, parts: dict[str, bytes]) -> None:
 
 def _resave_losing_record(src: Path, dst: Path) -> None:
     """What a re-save by a program that drops unknown parts does to our record."""
-    parts = _parts(src)
-    del parts[RECORD_PART]
+    parts = {p: data for p, data in _parts(src).items() if not p.startswith("budgetlint/")}
     parts["_rels/.rels"] = _drop_record_rel(parts["_rels/.rels"])
     ct = parts["[Content_Types].xml"].decode()
-    start = ct.index('<Override PartName="/budgetlint/annotations.json"')
-    parts["[Content_Types].xml"] = (ct[:start] + ct[ct.index("/>", start) + 2 :]).encode()
+    for name in ("annotations.json", "originals.bin"):
+        start = ct.index(f'<Override PartName="/budgetlint/{name}"')
+        ct = ct[:start] + ct[ct.index("/>", start) + 2 :]
+    parts["[Content_Types].xml"] = ct.encode()
     _rezip(dst, parts)
 
 
@@ -452,9 +453,16 @@ def test_libreoffice_resave_keeps_a_stale_record(tmp_path: Path) -> None:
     stats = clear(resaved, tmp_path / "cleared.xlsx")
     assert not stats.found and stats.stale_record and stats.resaved
     assert _parts(tmp_path / "cleared.xlsx") == _parts(resaved)  # copied untouched
+    kept = sorted(p for p in _parts(resaved) if p.startswith("budgetlint/"))
     again = tmp_path / "again.xlsx"
     assert annotate(resaved, again, []).replaced_summary == "复核结果"
     assert _load(again).sheetnames == ["复核结果", *names]
+    ours = sorted(p for p in _parts(again) if p.startswith("budgetlint/"))
+    assert ours == [
+        "budgetlint/_rels/annotations.json.rels",
+        "budgetlint/annotations.json",
+        "budgetlint/originals.bin",
+    ], kept  # the stale record's parts replaced, not kept beside the new ones
     back = tmp_path / "back.xlsx"
     assert clear(again, back).found
     assert _load(back).sheetnames == names

@@ -20,6 +20,7 @@ from budgetlint.annotate.package import (
     XML_DECL,
     AnnotateError,
     Package,
+    StoredMember,
 )
 from budgetlint.annotate.styles import Styles
 from budgetlint.findings import Finding, Severity
@@ -184,7 +185,7 @@ def _annotate_pkg(
             W.remove_sheet(pkg, wb_part, old)
             stats.replaced_summary = old.name
     before = dict(pkg.data)
-    deflated = {p: pkg.deflated(p) for p in before}
+    originals = {p: pkg.stored(p) for p in before}
     wb_part = pkg.main_part()
     entries = W.sheets(pkg, wb_part)
 
@@ -277,11 +278,24 @@ def _annotate_pkg(
     pkg.write(R.RECORD_PART, b"{}")
     pkg.add_override(R.RECORD_PART, R.CT_RECORD)
     root_rid = pkg.add_rel("", R.REL_RECORD, R.RECORD_PART)
-    changed = {
-        p: {"original": R.pack(data, deflated[p]), "annotated_sha256": R.sha256(pkg.data[p])}
-        for p, data in before.items()
-        if pkg.data.get(p) != data
-    }
+    pkg.write(R.ORIGINALS_PART, b"", compress=False)
+    pkg.add_override(R.ORIGINALS_PART, R.CT_ORIGINALS)
+    pkg.add_rel(R.RECORD_PART, R.REL_ORIGINALS, R.ORIGINALS_PART)
+    # Each changed part's member as the source stores it, in the originals part.
+    changed: dict[str, dict[str, Any]] = {}
+    blob: list[bytes] = []
+    offset = 0
+    for p, data in before.items():
+        if pkg.data.get(p) == data:
+            continue
+        member = originals[p] or StoredMember.deflate(data)
+        changed[p] = {
+            "original": R.original_entry(offset, member),
+            "annotated_sha256": R.sha256(pkg.data[p]),
+        }
+        blob.append(member.raw)
+        offset += len(member.raw)
+    pkg.write(R.ORIGINALS_PART, b"".join(blob), compress=False)
     added = {p: R.sha256(pkg.data[p]) for p in pkg.data if p not in before and p != R.RECORD_PART}
     rec: dict[str, Any] = {
         "format": R.FORMAT,
@@ -331,9 +345,14 @@ def _clear_pkg(pkg: Package, stats: ClearStats) -> ClearStats:
     rec_part, root_rid, rec = found
     stats.found = True
     mismatch: set[str] = set()
+    blob = pkg.read(R.ORIGINALS_PART) if pkg.has(R.ORIGINALS_PART) else b""
     for part, info in rec.get("changed_parts", {}).items():
         if pkg.has(part) and R.sha256(pkg.read(part)) == info["annotated_sha256"]:
-            pkg.write(part, R.unpack(info["original"]))
+            original = info["original"]
+            if isinstance(original, str):  # a version 1 record: base64 in the JSON
+                pkg.write(part, R.unpack(original))
+            else:
+                pkg.restore(part, R.original_member(pkg, original, blob, part))
             stats.parts_restored.append(part)
         elif pkg.has(part):
             mismatch.add(part)

@@ -54,6 +54,31 @@ class AnnotateError(Exception):
 
 
 @dataclass(frozen=True)
+class StoredMember:
+    """A zip member as stored: its compression method (0 stored, 8 deflated), its
+    compressed bytes, and the CRC and size of its data."""
+
+    method: int
+    raw: bytes
+    crc: int
+    size: int
+
+    def data(self) -> bytes:
+        """The member's data (never inflated past its declared size)."""
+        if self.method == zipfile.ZIP_STORED:
+            return self.raw
+        inflate = zlib.decompressobj(-15)
+        data = inflate.decompress(self.raw, self.size + 1)
+        if not inflate.eof or len(data) != self.size:
+            raise zlib.error("incomplete deflate stream")
+        return data
+
+    @classmethod
+    def deflate(cls, data: bytes) -> StoredMember:
+        return cls(zipfile.ZIP_DEFLATED, _deflate(data), zlib.crc32(data), len(data))
+
+
+@dataclass(frozen=True)
 class Rel:
     """One relationship of a ``.rels`` part."""
 
@@ -78,7 +103,7 @@ class Package:
         #: Each part not written since it was read: its zip member as stored in the
         #: source (compression method, compressed bytes), which :meth:`save` copies
         #: without compressing it again.
-        self._stored: dict[str, tuple[int, bytes]] = {}
+        self._stored: dict[str, StoredMember] = {}
         #: part -> (its bytes, what was made of them): a part's text, its relationships.
         #: Valid while the part holds the same bytes object (each write puts a new one);
         #: the same text object also lets xmltext reuse its walks over it.
@@ -156,13 +181,18 @@ class Package:
                 raise zlib.error("incomplete deflate stream")
         if len(data) != info.file_size or zlib.crc32(data) != info.CRC:
             raise zipfile.BadZipFile("CRC or size mismatch")
-        self._stored[info.filename] = (info.compress_type, raw)
+        self._stored[info.filename] = StoredMember(info.compress_type, raw, info.CRC, len(data))
         return data
 
-    def deflated(self, part: str) -> bytes | None:
-        """The part's raw deflate stream as stored in the source, while it is unchanged."""
-        method, raw = self._stored.get(part, (None, b""))
-        return raw if method == zipfile.ZIP_DEFLATED else None
+    def stored(self, part: str) -> StoredMember | None:
+        """The part's member as stored in the source (stored or deflated), while it is unchanged."""
+        return self._stored.get(part)
+
+    def restore(self, part: str, member: StoredMember) -> None:
+        """Put back an existing part's member as it was stored: its data, and its bytes
+        for :meth:`save` to copy as they are."""
+        self.write(part, member.data())
+        self._stored[part] = member
 
     # -- parts -----------------------------------------------------------------------
 
@@ -190,12 +220,15 @@ class Package:
         self._texts[part] = (raw, text)
         return text
 
-    def write(self, part: str, data: bytes | str) -> None:
-        """Replace or add a part (new parts go to the end of the zip)."""
+    def write(self, part: str, data: bytes | str, *, compress: bool = True) -> None:
+        """Replace or add a part (new parts go to the end of the zip; ``compress``
+        False stores a new part as it is, for data compressed already)."""
         raw = data.encode("utf-8") if isinstance(data, str) else data
+        if self.data.get(part) == raw:
+            return  # no change: the member stays as stored (it is copied, not deflated again)
         if part not in self.data:
             info = zipfile.ZipInfo(part, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
+            info.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
             info.external_attr = 0o600 << 16
             self.infos.append(info)
             if self._lower is not None:
@@ -243,10 +276,9 @@ class Package:
                     continue
                 stored = self._stored.get(info.filename)
                 if stored is not None:
-                    _write_stored(zf, info, stored[1])
+                    _write_raw(zf, info, stored)
                 elif info.compress_type == zipfile.ZIP_DEFLATED:
-                    data = self.data[info.filename]
-                    _write_raw(zf, info, _deflate(data), zlib.crc32(data), len(data))
+                    _write_raw(zf, info, StoredMember.deflate(self.data[info.filename]))
                 else:
                     zf.writestr(_clone_info(info), self.data[info.filename])
             if self.comment:
@@ -410,25 +442,21 @@ def _deflate(data: bytes) -> bytes:
     return c.compress(data) + c.flush()
 
 
-def _write_stored(zf: zipfile.ZipFile, src: zipfile.ZipInfo, raw: bytes) -> None:
-    """Append a member exactly as it was stored: its compressed bytes, CRC and sizes."""
-    _write_raw(zf, src, raw, src.CRC, src.file_size)
-
-
-def _write_raw(zf: zipfile.ZipFile, src: zipfile.ZipInfo, raw: bytes, crc: int, size: int) -> None:
-    """Append a member of ``src``'s name and attributes whose compressed bytes are ``raw``.
+def _write_raw(zf: zipfile.ZipFile, src: zipfile.ZipInfo, member: StoredMember) -> None:
+    """Append a member of ``src``'s name and attributes holding ``member`` as it is.
 
     zipfile has no public call for this; it is what ``ZipFile.writestr`` does
     (a local header at the current position, the data, the entry listed for the
     central directory), without compressing the data itself.
     """
     info = _clone_info(src)
-    info.CRC = crc
-    info.compress_size = len(raw)
-    info.file_size = size
+    info.compress_type = member.method
+    info.CRC = member.crc
+    info.compress_size = len(member.raw)
+    info.file_size = member.size
     info.header_offset = zf.fp.tell()  # type: ignore[union-attr]
     zf.fp.write(info.FileHeader())  # type: ignore[union-attr]
-    zf.fp.write(raw)  # type: ignore[union-attr]
+    zf.fp.write(member.raw)  # type: ignore[union-attr]
     zf.filelist.append(info)
     zf.NameToInfo[info.filename] = info
     zf.start_dir = zf.fp.tell()  # type: ignore[attr-defined,union-attr]

@@ -5,6 +5,15 @@ package root (``_rels/.rels``) with the relationship type :data:`REL_RECORD`
 and registered in ``[Content_Types].xml`` with an ``Override``.  Consumers
 ignore package relationships of unknown types, so Excel and LibreOffice open
 the workbook normally (and drop the part when they save it).
+
+The parts annotate changed are kept as the source stored them, their zip
+members' compressed bytes one after the other, in a second part
+``/budgetlint/originals.bin`` (stored, not compressed again: the bytes are
+compressed already), related from the record with :data:`REL_ORIGINALS`; the
+record gives each part's slice of it (:func:`original_entry`).  Clear puts those
+members back byte for byte.  Version 1 records held each original as base64 text
+in the JSON (:func:`unpack`), which cost a third of the compressing of an
+annotated file; they are still cleared.
 """
 
 from __future__ import annotations
@@ -15,34 +24,53 @@ import json
 import zlib
 from typing import Any
 
-from budgetlint.annotate.package import Package
+from budgetlint.annotate.package import Package, StoredMember
 
 RECORD_PART = "budgetlint/annotations.json"
 REL_RECORD = "urn:budgetlint:relationships:annotations"
 CT_RECORD = "application/vnd.budgetlint.annotations+json"
+ORIGINALS_PART = "budgetlint/originals.bin"
+REL_ORIGINALS = "urn:budgetlint:relationships:originals"
+CT_ORIGINALS = "application/vnd.budgetlint.originals"
 FORMAT = "budgetlint.annotations"
-VERSION = 1
+VERSION = 2
 
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def pack(data: bytes, deflated: bytes | None = None) -> str:
-    """``data`` as base64 of a zlib stream.
+def original_entry(offset: int, member: StoredMember) -> dict[str, int]:
+    """Where a part's original member lies in the originals part, and how to read it."""
+    return {
+        "offset": offset,
+        "length": len(member.raw),
+        "method": member.method,
+        "crc": member.crc,
+        "size": member.size,
+    }
 
-    ``deflated`` is the raw deflate stream of ``data`` as the source zip stores it
-    (:meth:`Package.deflated`): wrapped in a zlib header and trailer it is used as
-    it is, not compressed again.
-    """
-    if deflated is None:
-        stream = zlib.compress(data, 6)
-    else:
-        stream = b"\x78\x9c" + deflated + zlib.adler32(data).to_bytes(4, "big")
-    return base64.b64encode(stream).decode("ascii")
+
+def original_member(pkg: Package, entry: dict[str, Any], blob: bytes, part: str) -> StoredMember:
+    """The original member an :func:`original_entry` points at, its CRC checked."""
+    try:
+        at, length = int(entry["offset"]), int(entry["length"])
+        method, crc, size = int(entry["method"]), int(entry["crc"]), int(entry["size"])
+    except (KeyError, TypeError, ValueError):
+        raise pkg.fail("复核记录无法读取 (annotation record unreadable)", part) from None
+    raw = blob[at : at + length]
+    member = StoredMember(method, raw, crc, size)
+    try:
+        ok = len(raw) == length and method in (0, 8) and zlib.crc32(member.data()) == crc
+    except zlib.error:
+        ok = False
+    if not ok:
+        raise pkg.fail("复核记录中的原始部件已损坏 (original part corrupt)", part)
+    return member
 
 
 def unpack(text: str) -> bytes:
+    """A version 1 record's original: base64 of a zlib stream."""
     return zlib.decompress(base64.b64decode(text))
 
 
@@ -83,7 +111,18 @@ def is_current(pkg: Package, rec: dict[str, Any]) -> bool:
 
 
 def remove(pkg: Package, part: str, root_rid: str) -> None:
-    """Take a record out of the package (part, content type and root relationship)."""
+    """Take a record out of the package (part, content type and root relationship),
+    with the parts it relates to (the originals) and its relationships part."""
+    targets = {ORIGINALS_PART}  # by name too: a program may keep it and drop its relationship
+    for rel in pkg.rels(part):
+        if not rel.external and rel.type == REL_ORIGINALS:
+            targets.add(pkg.resolve(part, rel.target))
+    for target in sorted(targets):
+        if pkg.has(target):
+            pkg.remove(target)
+            pkg.remove_override(target)
+    if pkg.has(Package.rels_part(part)):
+        pkg.remove(Package.rels_part(part))
     pkg.remove(part)
     pkg.remove_override(part)
     pkg.remove_rel("", root_rid)
