@@ -347,3 +347,31 @@ def test_files_go_in_input_order_then_the_last_few_largest_first() -> None:
     # the first three in order; the last four (33, 2, 21, 7) largest first
     assert taken == [0, 1, 2, 3, 5, 6, 4]
     assert not queue
+
+
+def test_the_cycle_collector_is_paused_while_a_file_is_checked(tmp_path: Path) -> None:
+    import gc
+
+    seen: list[bool] = []
+
+    def check(path: Path, settings: Settings) -> object:
+        seen.append(gc.isenabled())
+        return batch._check_file(path, settings)
+
+    assert gc.isenabled()
+    [out] = list(run([Job(0, WAN)], Settings(), workers=1, check=check))  # type: ignore[arg-type]
+    assert seen == [False] and gc.isenabled()
+    assert out.result.findings  # checked as usual
+    # nested pauses resume it once, at the end; a collector off before stays off
+    with batch.collector_paused():
+        with batch.collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with batch.collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -25,6 +25,8 @@ HTML report needs.  ``workers=1`` applies the same rule, so the results of any
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import logging
 import os
 import signal
@@ -130,6 +132,39 @@ def _key(path: Path) -> str:
 
 # --- one job -------------------------------------------------------------------------------
 
+_pause_lock = threading.Lock()
+_pauses = 0
+_was_enabled = False
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a file is checked and annotated.
+
+    A check allocates millions of small objects and frees them by reference
+    counting; it makes almost no reference cycles (60 bench workbooks: 32 objects
+    found by 1,160 collections).  The collector still walks the heap each time the
+    allocations pass its thresholds, and the heap of a large workbook grows as it is
+    read: measured, 9 % of checking the 200 bench workbooks, 10-20 % of checking
+    the 300-sheet one, 20 % of annotating.  It runs again once the file is done,
+    freeing whatever cycles there were.  Nested and concurrent uses (threads of a
+    Dask worker) resume it when the last one ends, if it was running before.
+    """
+    global _pauses, _was_enabled
+    with _pause_lock:
+        if _pauses == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _pauses += 1
+    try:
+        yield
+    finally:
+        with _pause_lock:
+            _pauses -= 1
+            if _pauses == 0 and _was_enabled:
+                gc.enable()
+
+
 
 def annotate_outcome(job: Job, out: Outcome) -> None:
     """Write the annotated copy (or annotate in place) for a readable file; errors are kept."""
@@ -162,6 +197,11 @@ def annotate_outcome(job: Job, out: Outcome) -> None:
 
 
 def _do_job(job: Job, settings: Settings, keep_forms: bool, check: CheckFn) -> Outcome:
+    with collector_paused():
+        return _job(job, settings, keep_forms, check)
+
+
+def _job(job: Job, settings: Settings, keep_forms: bool, check: CheckFn) -> Outcome:
     start = time.perf_counter()
     try:
         fr = check(job.path, settings)
@@ -433,7 +473,8 @@ def linked_outcomes(
 
 def _annotate_task(job: Job, out: Outcome) -> tuple[Path | None, Path | None, str | None]:
     """A worker's task: annotate one held file; what became of its output."""
-    annotate_outcome(job, out)
+    with collector_paused():
+        annotate_outcome(job, out)
     return out.written, out.backup, out.output_error
 
 
@@ -448,7 +489,8 @@ def _annotate_held(pairs: list[tuple[Job, Outcome]], workers: int) -> Iterator[N
     """
     if workers <= 1 or len(pairs) <= 1:
         for job, out in pairs:
-            annotate_outcome(job, out)
+            with collector_paused():
+                annotate_outcome(job, out)
             yield
         return
     from concurrent.futures import ProcessPoolExecutor

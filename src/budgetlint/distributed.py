@@ -357,6 +357,7 @@ def _collect(fut: Any, display: str, address: str) -> FileResult | None:
 
 def _check_bytes_task(data: bytes, display: str, settings: Settings) -> FileResult:
     """On a worker: write the workbook to a private temporary file, check it, name it ``display``."""
+    from budgetlint.batch import collector_paused
     from budgetlint.checker import check_file
 
     suffix = os.path.splitext(display)[1]
@@ -368,15 +369,19 @@ def _check_bytes_task(data: bytes, display: str, settings: Settings) -> FileResu
         except (OSError, ValueError):  # a name this worker's file system does not allow
             local = Path(tmp) / f"workbook{suffix}"
             local.write_bytes(data)
-        result = check_file(local, settings)
+        with collector_paused():
+            result = check_file(local, settings)
     return _renamed(result, str(local), display)
 
 
 def _check_path_task(path: str, display: str, settings: Settings) -> FileResult:
     """On a worker: check the file at ``path`` (a shared folder), name it ``display``."""
+    from budgetlint.batch import collector_paused
     from budgetlint.checker import check_file
 
-    return _renamed(check_file(path, settings), str(Path(path)), display)
+    with collector_paused():
+        result = check_file(path, settings)
+    return _renamed(result, str(Path(path)), display)
 
 
 def _basename(display: str) -> str:
