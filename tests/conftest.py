@@ -24,3 +24,15 @@ def seed_grid() -> Grid:
 @pytest.fixture(scope="session")
 def seed_reads(seed_grid: Grid) -> list[SheetRead]:
     return read_grid(seed_grid)
+
+
+def lo_convert(src: Path, folder: Path, fmt: str) -> Path:
+    """``src`` converted by LibreOffice into ``folder`` (the test is skipped without it)."""
+    from budgetlint.render import RenderError, convert, soffice
+
+    if soffice() is None:
+        pytest.skip("LibreOffice is not installed")
+    try:
+        return convert(src, folder, fmt)
+    except RenderError as e:  # pragma: no cover - depends on the machine
+        pytest.skip(str(e))

@@ -25,7 +25,7 @@ from budgetlint.findings import Severity
 from budgetlint.hosts import read_workbook
 from budgetlint.results import FileResult
 from budgetlint.settings import Settings, SettingsError
-from tests.conftest import EXAMPLES, ROOT, SEED_S
+from tests.conftest import EXAMPLES, ROOT, SEED_S, lo_convert
 from tests.xlsxkit import (
     Entry,
     XlsbError,
@@ -606,16 +606,9 @@ def test_an_xls_that_is_not_a_compound_document_is_one_line(tmp_path: Path) -> N
 
 @pytest.mark.libreoffice
 def test_a_folder_reads_xls_converted_by_libreoffice(tmp_path: Path) -> None:
-    from budgetlint.render import RenderError, convert, soffice
-
-    if soffice() is None:
-        pytest.skip("LibreOffice is not installed")
     src = tmp_path / "种子.xlsx"
     src.write_bytes(SEED_S.read_bytes())
-    try:
-        xls = convert(src, tmp_path / "收到", "xls")
-    except RenderError as e:  # pragma: no cover - depends on the machine
-        pytest.skip(str(e))
+    xls = lo_convert(src, tmp_path / "收到", "xls")
     batch = check_paths([tmp_path / "收到"])
     [fr] = batch.files
     assert Path(fr.path) == xls and fr.error is None

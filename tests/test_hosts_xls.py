@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from budgetlint.checker import check_file
 from budgetlint.hosts import read_workbook
 from budgetlint.hosts.xlsscan import XlsScanError, scan_stream
-from tests.conftest import EXAMPLES, SEED_S
+from tests.conftest import EXAMPLES, SEED_S, lo_convert
 from tests.test_bad_inputs import E5, FIRST, G5, H13, _edit_sheet1
 
 FORM_P = EXAMPLES / "中共深圳市委政法委员会_2019_项目绩效情况自评表.xlsx"
@@ -160,14 +160,7 @@ def test_biff5_and_encrypted_streams_give_no_scan() -> None:
 
 
 def _xls(src: Path, folder: Path) -> Path:
-    from budgetlint.render import RenderError, convert, soffice
-
-    if soffice() is None:
-        pytest.skip("LibreOffice is not installed")
-    try:
-        return convert(src, folder, "xls")
-    except RenderError as e:  # pragma: no cover - depends on the machine
-        pytest.skip(str(e))
+    return lo_convert(src, folder, "xls")
 
 
 @pytest.mark.parametrize("src", [SEED_S, FORM_P], ids=["form-S", "form-P"])

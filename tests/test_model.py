@@ -41,3 +41,12 @@ def test_a_field_is_frozen_hashable_replaceable_and_pickled() -> None:
 @pytest.mark.parametrize("obj", [CellRef("表", 1, 1), Field(None, 1, 1.0)])
 def test_no_instance_dict(obj: object) -> None:
     assert not hasattr(obj, "__dict__")
+
+
+def test_cell_refs_and_fields_pickle_by_their_fields() -> None:
+    ref = CellRef("14 项目", 7, 4)
+    field = Field(ref, "98.19%", 0.9819, 2, True, "98.19%", 100.0, "%", True)
+    for obj in (ref, field, Field(None, None, None)):
+        back = pickle.loads(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
+        assert back == obj and type(back) is type(obj)
+    assert pickle.loads(pickle.dumps(field)).step == 0.0001

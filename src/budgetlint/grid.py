@@ -104,6 +104,12 @@ class CellRef:
     def __str__(self) -> str:
         return f"{self.sheet}!{self.address}"
 
+    def __reduce__(self) -> tuple[type[CellRef], tuple[str, int, int]]:
+        # Pickled by its fields (results come back from worker processes): the
+        # state functions dataclasses give a frozen slots class look the fields up
+        # for each object, and unpickling a result's refs cost a fifth of the parent's time.
+        return CellRef, (self.sheet, self.row, self.col)
+
 
 @dataclass(frozen=True)
 class MergedRange:

@@ -50,6 +50,20 @@ class Field(Generic[T]):
     sign: str = ""
     computed: bool = False
 
+    def __reduce__(self) -> tuple[type[Field[T]], tuple[Any, ...]]:
+        # Pickled by its fields, as CellRef is (see CellRef.__reduce__).
+        return type(self), (
+            self.ref,
+            self.raw,
+            self.value,
+            self.decimals,
+            self.as_text,
+            self.shown,
+            self.scale,
+            self.sign,
+            self.computed,
+        )
+
     @property
     def cell(self) -> str:
         return self.ref.address if self.ref else ""

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import PurePath
 from typing import TYPE_CHECKING, ClassVar
 
@@ -278,6 +279,7 @@ class ProjectLink(FormBase):
         return self.summary.ref if self.summary is not None else None
 
 
+@lru_cache(maxsize=4096)
 def project_key(name: str) -> str:
     """A project name as summaries and form titles are matched: normalised, no 项目 suffix.
 
