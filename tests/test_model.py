@@ -50,3 +50,24 @@ def test_cell_refs_and_fields_pickle_by_their_fields() -> None:
         back = pickle.loads(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
         assert back == obj and type(back) is type(obj)
     assert pickle.loads(pickle.dumps(field)).step == 0.0001
+
+
+def test_a_project_is_found_by_its_key_in_a_list_or_an_index() -> None:
+    from budgetlint.model_d import find_project, project_index
+    from budgetlint.model_p import ProjectFacts
+
+    facts = [
+        ProjectFacts("a.xlsx", "P1", "研究(执法督查)业务(新)项目"),
+        ProjectFacts("b.xlsx", "P2", "研究（执法督查）业务（新）"),  # the same project again
+        ProjectFacts("b.xlsx", "P3", "“平安建设”宣传项目绩效情况自评表"),
+    ]
+    index = project_index(facts)
+    assert list(index) == ["研究(执法督查)业务(新)", "平安建设宣传"]
+    for name, sheet in [
+        ("研究（执法督查）业务（新）项目", "P1"),  # the first of a repeated name
+        ("平安建设宣传", "P3"),
+        ("别的项目", None),
+        ("", None),
+    ]:
+        found = [find_project(name, facts), find_project(name, index)]
+        assert [f.sheet if f else None for f in found] == [sheet, sheet]

@@ -25,7 +25,14 @@ from budgetlint.findings import Finding
 from budgetlint.forms import read_sheet
 from budgetlint.grid import CellValue, Grid, Sheet, address, parse_address
 from budgetlint.model import FormBase, SheetRead
-from budgetlint.model_d import DTable, FormD, NarrativePart, ProjectLink, find_project
+from budgetlint.model_d import (
+    DTable,
+    FormD,
+    NarrativePart,
+    ProjectLink,
+    find_project,
+    project_index,
+)
 from budgetlint.model_p import FormP, ProjectFacts
 from budgetlint.results import RULE_FAILED, BatchResult, FileResult, RuleFailure
 from budgetlint.rules import all_rules
@@ -268,8 +275,9 @@ def _link_summaries(
     """Each pending project summary held to its form P in ``facts`` (the link rules)."""
     rules = [r for r in all_rules() if r.form == LINK_FORM and settings.enabled(r.code, r.default)]
     waiting = []
+    index = project_index(facts)
     for summary in result.pending:
-        match = find_project(summary.name, facts)
+        match = find_project(summary.name, index)
         if match is None and not final:
             waiting.append(summary)
             continue

@@ -12,7 +12,7 @@ cell reads as a field with ``value`` None, a printed ``0.00`` as 0.0.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import PurePath
@@ -293,9 +293,23 @@ def project_key(name: str) -> str:
     return k
 
 
-def find_project(name: str, facts: Sequence[ProjectFacts]) -> ProjectFacts | None:
-    """The form P whose project is ``name`` (same key); the first one of a repeated name."""
+def find_project(
+    name: str, facts: Sequence[ProjectFacts] | Mapping[str, ProjectFacts]
+) -> ProjectFacts | None:
+    """The form P whose project is ``name`` (same key); the first one of a repeated name.
+
+    ``facts`` may be a :func:`project_index` of them, for many lookups."""
     key = project_key(name)
     if not key:
         return None
+    if isinstance(facts, Mapping):
+        return facts.get(key)
     return next((f for f in facts if project_key(f.project) == key), None)
+
+
+def project_index(facts: Sequence[ProjectFacts]) -> dict[str, ProjectFacts]:
+    """The forms P by project key (the first one of a repeated name), for :func:`find_project`."""
+    index: dict[str, ProjectFacts] = {}
+    for f in facts:
+        index.setdefault(project_key(f.project), f)
+    return index

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from budgetlint.model import Field
 from budgetlint.model_d import TABLE_COLUMNS, THREE_PUBLIC_MEASURES, DTable, FormD
@@ -60,6 +61,7 @@ _SECTION_WORDS: tuple[tuple[tuple[str, ...], int], ...] = (
 )
 
 
+@lru_cache(maxsize=1024)
 def section_number(section: str) -> int:
     """The number (1–10) of a 情况说明 section by its heading's words, else its ordinal; 0."""
     k = norm(section)
@@ -260,6 +262,7 @@ IDENTITIES: tuple[tuple[str, tuple[str, ...]], ...] = (
 _QUOTES = str.maketrans("", "", "“”\"'‘’「」")
 
 
+@lru_cache(maxsize=8192)
 def subject_key(subject: str) -> str:
     """A subject as the link table names it: normalised, no quotes, no 全年/本年度 prefix."""
     k = norm(subject).translate(_QUOTES)

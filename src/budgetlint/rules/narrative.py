@@ -112,8 +112,17 @@ def _by_paragraph(
     return out
 
 
+#: The last form linked and its links: the narrative rules run one after the other on
+#: the same form, and each wants its links (a form is not changed once read; the entry
+#: keeps its form alive, so an identical object is the same form).
+_last_links: tuple[FormD, Links] | None = None
+
+
 def _links(form: FormD) -> Links:
-    return link_narrative(form)
+    global _last_links
+    if _last_links is None or _last_links[0] is not form:
+        _last_links = (form, link_narrative(form))
+    return _last_links[1]
 
 
 # --------------------------------------------------------------------------- D301
