@@ -747,3 +747,26 @@ def test_a_missing_row_is_inserted_in_order_and_a_prefix_kept() -> None:
     xml = _ws('<x:row r="1"><x:c r="A1"/></x:row><x:row r="4"><x:c r="A4"/></x:row>', "x:")
     out = _mark(xml, [(3, 2), (4, 1)])
     assert '<x:row r="3"><x:c r="B3" s="100"/></x:row><x:row r="4"><x:c r="A4" s="100"/>' in out
+
+
+@pytest.mark.parametrize(
+    ("source", "part"),
+    [
+        ("xl/worksheets/sheet1.xml", "xl/comments1.xml"),
+        ("xl/worksheets/sheet1.xml", "xl/drawings/vmlDrawing1.vml"),
+        ("xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"),
+        ("xl/workbook.xml", "xl/worksheets/sheet9.xml"),
+        ("budgetlint/annotations.json", "budgetlint/originals.bin"),
+        ("xl/worksheets/sub/s.xml", "xl/worksheets/t.xml"),
+        ("a/b/c.xml", "x.xml"),
+        ("x.xml", "xl/a.xml"),
+    ],
+)
+def test_a_relationship_target_is_relative_to_its_source_folder(source: str, part: str) -> None:
+    import posixpath
+
+    from budgetlint.annotate.package import Package
+
+    target = Package.relative(source, part)
+    assert target == posixpath.relpath(part, posixpath.dirname(source) or ".")
+    assert Package.resolve(source, target) == part

@@ -168,10 +168,15 @@ _WIDE_RUN = re.compile(
 )
 
 
+_ASCII_RUN = re.compile("[\x00-\x7f]+")
+
+
 def wide_chars(s: str) -> int:
     """How many characters of ``s`` are wide (CJK: two columns in a cell or a note box)."""
     if s.isascii():
         return 0
     rest = _WIDE_RUN.sub("", s)  # one pass in C, instead of a lookup per character
     n = len(s) - len(rest)
-    return n if rest.isascii() else n + sum(map(_is_wide, rest))
+    if rest.isascii():
+        return n
+    return n + sum(map(_is_wide, _ASCII_RUN.sub("", rest)))  # the few others (“”—…×)

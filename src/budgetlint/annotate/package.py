@@ -374,8 +374,14 @@ class Package:
 
     @staticmethod
     def relative(source: str, part: str) -> str:
-        """Relative target from ``source``'s folder to ``part``."""
-        return posixpath.relpath(part, posixpath.dirname(source) or ".")
+        """Relative target from ``source``'s folder to ``part`` (both part names, from
+        the package root: ``posixpath.relpath`` would look up the working directory)."""
+        folder = [p for p in posixpath.dirname(source).split("/") if p]
+        target = [p for p in part.split("/") if p]
+        common = 0
+        while common < min(len(folder), len(target) - 1) and folder[common] == target[common]:
+            common += 1
+        return "/".join([".."] * (len(folder) - common) + target[common:])
 
     def add_rel(self, source: str, rel_type: str, part: str) -> str:
         """Add a relationship from ``source`` to ``part``; returns its new id."""
