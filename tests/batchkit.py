@@ -33,3 +33,13 @@ def unruly_check(path: Path, settings: Settings) -> FileResult:
     if name.startswith("慢"):
         time.sleep(SLOW_SECONDS)
     return check_file(path, settings)
+
+
+def collector_check(path: Path, settings: Settings) -> FileResult:
+    """A check that says, in its error, the state of the cycle collector in its worker."""
+    import gc
+
+    from budgetlint import batch
+
+    state = f"pid={os.getpid()} enabled={gc.isenabled()} pauses={batch._pauses}"
+    return FileResult(path=str(path), error=state)

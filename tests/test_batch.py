@@ -375,3 +375,23 @@ def test_the_cycle_collector_is_paused_while_a_file_is_checked(tmp_path: Path) -
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_the_parent_of_workers_keeps_the_collector_paused_and_each_worker_its_own(
+    tmp_path: Path,
+) -> None:
+    import gc
+    import os
+
+    from tests.batchkit import collector_check
+
+    jobs = [Job(i, tmp_path / f"{i}.xlsx") for i in range(4)]
+    states, parent = [], []
+    for out in run(jobs, Settings(), workers=2, check=collector_check):
+        parent.append(gc.isenabled())
+        states.append(out.result.error)
+    assert parent == [False] * 4 and gc.isenabled()  # paused while results come in, then not
+    pids = {s.split()[0] for s in states}
+    assert f"pid={os.getpid()}" not in pids
+    # in a worker the pause is the file's own (one), not the parent's inherited with the fork
+    assert {s.split(maxsplit=1)[1] for s in states} == {"enabled=False pauses=1"}
