@@ -734,8 +734,10 @@ def _ws(rows: str, p: str = "") -> str:
         # the number not first among the attributes
         '<row spans="1:1" r="1"><c r="A1" s="2"/></row><row spans="1:2" r="2"><c r="A2"/>'
         '<c r="B2" s="3"/></row>',
+        # a cell's address not first among its attributes
+        '<row r="1"><c s="2" r="A1"/></row><row r="2"><c r="A2"/><c s="3" r="B2"/></row>',
     ],
-    ids=["numbered", "by-position", "r-not-first"],
+    ids=["numbered", "by-position", "r-not-first", "cell-r-not-first"],
 )
 def test_cells_are_marked_however_rows_are_numbered(rows: str) -> None:
     out = _mark(_ws(rows), [(1, 1), (2, 2)])
@@ -770,3 +772,30 @@ def test_a_relationship_target_is_relative_to_its_source_folder(source: str, par
     target = Package.relative(source, part)
     assert target == posixpath.relpath(part, posixpath.dirname(source) or ".")
     assert Package.resolve(source, target) == part
+
+
+def test_a_cell_in_a_comment_is_not_marked() -> None:
+    rows = '<row r="1"><!-- <c r="A1" s="9"/> --><c r="A1" s="2"/></row>'
+    out = _mark(_ws(rows), [(1, 1)])
+    assert '<!-- <c r="A1" s="9"/> -->' in out and '<c r="A1" s="102"/>' in out
+
+
+def test_the_drawings_place_found_before_marking_is_where_it_goes_after() -> None:
+    from budgetlint.annotate.sheet import add_legacy_drawing, drawing_slot, mark_cells
+
+    xml = _ws('<row r="1"><c r="A1" s="2"/></row>').replace(
+        "</sheetData>",
+        '</sheetData><mergeCells count="1"><mergeCell ref="A1:B1"/></mergeCells>'
+        '<pageMargins left="0.7"/><tableParts count="1"><tablePart r:id="rId1"/></tableParts>'
+        "<extLst/>",
+    )
+    slot = drawing_slot(xml)
+    assert slot.rid is None and xml[slot.at :].startswith("<tableParts")
+    marked, _ = mark_cells(xml, {(1, 1): "x", (3, 2): "x"}, lambda base, key: base + 100)
+    moved = slot.shifted(len(marked) - len(xml))
+    assert add_legacy_drawing(marked, "rId9", moved.at) == add_legacy_drawing(marked, "rId9")
+    out = add_legacy_drawing(marked, "rId9", moved.at)
+    assert out.index("<pageMargins") < out.index("<legacyDrawing ") < out.index("<tableParts")
+    assert out[out.index("<legacyDrawing ") :].split(">", 1)[1].startswith("<tableParts")
+    with_one = add_legacy_drawing(marked, "rId9")
+    assert drawing_slot(with_one).rid == "rId9"

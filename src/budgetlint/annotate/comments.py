@@ -20,7 +20,7 @@ from budgetlint.annotate.package import (
     XML_DECL,
     Package,
 )
-from budgetlint.annotate.sheet import add_legacy_drawing, legacy_drawing_rid
+from budgetlint.annotate.sheet import DrawingSlot, add_legacy_drawing, drawing_slot
 from budgetlint.findings import Finding
 from budgetlint.grid import column_letter
 from budgetlint.style import FONT
@@ -205,8 +205,12 @@ def annotate_sheet_notes(
     sheet_xml: str,
     notes: dict[tuple[int, int], list[Finding]],
     used_blocks: set[int],
+    drawing: DrawingSlot | None = None,
 ) -> tuple[str, dict[str, Any]]:
-    """Add notes for ``notes`` (cell -> findings) to a sheet; returns new sheet XML and record."""
+    """Add notes for ``notes`` (cell -> findings) to a sheet; returns new sheet XML and record.
+
+    ``drawing`` is the sheet's :func:`~budgetlint.annotate.sheet.drawing_slot` in
+    ``sheet_xml`` when the caller knows it (found anew otherwise)."""
     rec: dict[str, Any] = {
         "comments_part": None,
         "comments_created": False,
@@ -229,7 +233,9 @@ def annotate_sheet_notes(
     )
     if comments_part is not None and not pkg.has(comments_part):
         raise pkg.fail("批注部件缺失 (comments part missing)", comments_part)
-    ld_rid = legacy_drawing_rid(sheet_xml)
+    if drawing is None:
+        drawing = drawing_slot(sheet_xml)
+    ld_rid = drawing.rid
     vml_part = None
     if ld_rid is not None:
         rel = next((r for r in rels if r.id == ld_rid), None)
@@ -255,7 +261,7 @@ def annotate_sheet_notes(
         rec["rels_added"].append(rid)
         rec["legacy_drawing_rid"] = rid
         rec["vml_created"] = True
-        sheet_xml = add_legacy_drawing(sheet_xml, rid)
+        sheet_xml = add_legacy_drawing(sheet_xml, rid, drawing.at)
     rec["comments_part"], rec["vml_part"] = comments_part, vml_part
 
     cxml = pkg.text(comments_part)

@@ -229,6 +229,7 @@ def _annotate_pkg(
         xml = pkg.text(entry.part)
         try:
             merged = S.merged_ranges(xml)
+            drawing = S.drawing_slot(xml)  # the same walk over the sheet's children
         except ValueError as exc:
             raise pkg.fail(f"工作表 XML 无法解析：{exc}", entry.part) from None
         cells: dict[tuple[int, int], list[Finding]] = {}
@@ -240,10 +241,14 @@ def _annotate_pkg(
             cells.setdefault((r, c), []).extend(fs)
         targets = {rc: max(fs, key=lambda f: f.severity.rank).severity for rc, fs in cells.items()}
         try:
-            xml, changes = S.mark_cells(
+            marked, changes = S.mark_cells(
                 xml, targets, lambda base, sev: st.severity_xf(base, FILL[sev])
             )
-            xml, notes_rec = C.annotate_sheet_notes(pkg, entry.part, xml, cells, used_blocks)
+            # mark_cells edits only <sheetData>, before the drawing's place: it moved by as much
+            drawing = drawing.shifted(len(marked) - len(xml))
+            xml, notes_rec = C.annotate_sheet_notes(
+                pkg, entry.part, marked, cells, used_blocks, drawing
+            )
         except ValueError as exc:
             raise pkg.fail(f"无法修改工作表“{name}”：{exc}", entry.part) from None
         pkg.write(entry.part, xml)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -80,6 +81,28 @@ def _row_by_number(xml: str, sheet_data: X.Elem, p: str, r: int) -> X.Elem | Non
     if at < 0 or xml[at + len(head)] not in " \t\r\n/>":
         return None
     return X.flat_child_at(xml, at, sheet_data.inner_end, p, "row")
+
+
+def _cells_by_ref(
+    xml: str, row: X.Elem, p: str, r: int, cols: list[int]
+) -> dict[int, X.Elem] | None:
+    """The ``<c>`` of each column of ``cols`` in ``row``, each found by one search for
+    ``<c r="D7"`` (as Excel, LibreOffice and openpyxl write cells) instead of
+    numbering every cell of the row; None unless every one is found so (or when the
+    row holds comments or CDATA, where such text need not be a cell)."""
+    if xml.find("<!", row.tag_end, row.inner_end) >= 0:
+        return None
+    out: dict[int, X.Elem] = {}
+    for c in cols:
+        head = f'<{p}c r="{address(r, c)}"'
+        at = xml.find(head, row.tag_end, row.inner_end)
+        if at < 0 or xml[at + len(head)] not in " \t\r\n/>":
+            return None
+        cell = X.flat_child_at(xml, at, row.inner_end, p, "c")
+        if cell is None:
+            return None
+        out[c] = cell
+    return out
 
 
 def merged_ranges(xml: str) -> list[tuple[int, int, int, int]]:
@@ -195,7 +218,9 @@ def mark_cells(
         row_base: int | None = None
         if ra.get("customFormat") in ("1", "true") and ra.get("s"):
             row_base = int(ra["s"])
-        cell_at = dict(numbered_cells(xml, row))
+        cell_at = _cells_by_ref(xml, row, p, r, cols)
+        if cell_at is None:  # a cell to insert, or cells without their address
+            cell_at = dict(numbered_cells(xml, row))
         inserts: dict[int, list[str]] = {}
         row_tag = row.start_tag(xml)
         for c in cols:
@@ -270,28 +295,47 @@ def restore_cells(xml: str, changes: list[dict[str, Any]]) -> tuple[str, int]:
     return X.splice(xml, edits), restored
 
 
-def add_legacy_drawing(xml: str, rid: str) -> str:
-    """Insert ``<legacyDrawing r:id>`` at its schema position."""
+@dataclass(frozen=True)
+class DrawingSlot:
+    """A worksheet's ``<legacyDrawing>`` (the relationship id of its notes' drawing, if
+    it has one) and where a new one goes: at its schema position, before the first
+    child that follows it, else at the end."""
+
+    rid: str | None
+    at: int
+
+    def shifted(self, by: int) -> DrawingSlot:
+        """The slot in the text after edits of ``by`` characters before it (the cells:
+        ``<sheetData>`` comes before ``<legacyDrawing>`` in the schema)."""
+        return DrawingSlot(self.rid, self.at + by)
+
+
+def drawing_slot(xml: str) -> DrawingSlot:
+    top = X.root(xml)
+    rid: str | None = None
+    at: int | None = None
+    for ch in X.children(xml, top):
+        if ch.name == "legacyDrawing" and rid is None:
+            attrs = ch.attrs(xml).items()
+            rid = next((v for k, v in attrs if k.endswith(":id") and not k.startswith("xmlns")), None)
+        if ch.name in _AFTER_LEGACY and at is None:
+            at = ch.start
+    return DrawingSlot(rid, top.inner_end if at is None else at)
+
+
+def add_legacy_drawing(xml: str, rid: str, at: int | None = None) -> str:
+    """Insert ``<legacyDrawing r:id>`` at its schema position (``at``, when known)."""
     top = X.root(xml)
     rp = X.ns_prefix(top.start_tag(xml), R_NS)
     rattr = f'xmlns:r="{R_NS}" r:id="{rid}"' if rp is None else f'{rp}id="{rid}"'
-    pos = top.inner_end
-    for ch in X.children(xml, top):
-        if ch.name in _AFTER_LEGACY:
-            pos = ch.start
-            break
+    if at is None or not xml.startswith("<", at):  # not known, or not an element's start
+        at = drawing_slot(xml).at
+    pos = at
     return xml[:pos] + f"<{top.prefix}legacyDrawing {rattr}/>" + xml[pos:]
 
 
 def legacy_drawing_rid(xml: str) -> str | None:
-    top = X.root(xml)
-    ld = X.child(xml, top, "legacyDrawing")
-    if ld is None:
-        return None
-    for k, v in ld.attrs(xml).items():
-        if k.endswith(":id") and not k.startswith("xmlns"):
-            return v
-    return None
+    return drawing_slot(xml).rid
 
 
 def remove_legacy_drawing(xml: str, rid: str) -> str:
