@@ -78,6 +78,9 @@ def text_lines(text: str) -> int:
     """Lines ``text`` takes in a note box, counting wrapped lines."""
     total = 0
     for line in text.split("\n"):
+        if 2 * len(line) <= NOTE_LINE_UNITS:  # fits even if every character is wide
+            total += 1
+            continue
         width = len(line) + wide_chars(line)
         total += max(1, -(-width // NOTE_LINE_UNITS))
     return total

@@ -93,6 +93,9 @@ def _lines(text: str, width: float) -> int:
     usable = max(width - 1.5, 1.0)
     total = 0
     for line in text.split("\n"):
+        if 2 * len(line) <= usable:  # fits even if every character is wide
+            total += 1
+            continue
         wide = wide_chars(line)
         units = 2 * wide + 1.1 * (len(line) - wide)
         total += max(1, math.ceil(units / usable))
