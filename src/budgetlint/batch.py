@@ -419,6 +419,8 @@ def run(
     # them: each collection of the cycle collector would walk every result received
     # so far (measured: 0.3-0.45 s of the parent's 0.8-1 s, on the 200 bench
     # workbooks, taken from the workers' cores).  Unpickled results hold no cycles.
+    if any(job.output is not None or job.in_place for job in jobs):
+        import budgetlint.annotate  # noqa: F401 - once here, not in each forked worker
     with collector_paused():
         outcomes = _parallel(jobs, settings, min(workers, len(jobs)), keep_forms, fn, on_done)
         yield from linked_outcomes(outcomes, jobs, settings, workers=workers)
