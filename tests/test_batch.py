@@ -395,3 +395,12 @@ def test_the_parent_of_workers_keeps_the_collector_paused_and_each_worker_its_ow
     assert f"pid={os.getpid()}" not in pids
     # in a worker the pause is the file's own (one), not the parent's inherited with the fork
     assert {s.split(maxsplit=1)[1] for s in states} == {"enabled=False pauses=1"}
+
+
+def test_the_last_tasks_hold_one_file_each() -> None:
+    jobs = [Job(i, Path(f"{i}.xlsx")) for i in range(200)]
+    tasks = batch._tasks(jobs, 2)
+    assert [len(t) for t in tasks] == [8] * 24 + [1] * 8  # chunks of 8, then the last 8 alone
+    assert [j.index for t in tasks for j in t] == list(range(200))  # every file once, in order
+    assert [len(t) for t in batch._tasks(jobs[:60], 2)] == [3] * 17 + [1, 1, 1, 1, 1, 1, 1, 1, 1]
+    assert [len(t) for t in batch._tasks(jobs[:5], 2)] == [1] * 5

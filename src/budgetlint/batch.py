@@ -306,8 +306,22 @@ def _chunk_size(n: int, workers: int) -> int:
     return max(1, min(8, n // (workers * 8)))
 
 
-#: The last tasks of a run (per worker) are handed out largest first.
+#: The last tasks of a run (per worker) hold one file each and are handed out largest first.
 TAIL = 4
+
+
+def _tasks(jobs: Sequence[Job], workers: int) -> deque[list[Job]]:
+    """The tasks of a run, in input order: chunks of :func:`_chunk_size` files, and one
+    file each for the last ``TAIL * workers`` (handed out largest first by
+    :func:`_next_task`), so that the workers finish within about one small file of each
+    other instead of one last chunk of eight."""
+    size = _chunk_size(len(jobs), workers)
+    cut = max(0, len(jobs) - TAIL * workers)
+    queue: deque[list[Job]] = deque(
+        list(jobs[i : min(i + size, cut)]) for i in range(0, cut, size)
+    )
+    queue.extend([job] for job in jobs[cut:])
+    return queue
 
 
 def _bytes(path: Path) -> int:
@@ -538,8 +552,7 @@ def _parallel(
 
     ctx = context()
     position = {job.index: i for i, job in enumerate(jobs)}
-    size = _chunk_size(len(jobs), workers)
-    queue: deque[list[Job]] = deque(list(jobs[i : i + size]) for i in range(0, len(jobs), size))
+    queue = _tasks(jobs, workers)
     weight = {job.index: _bytes(job.path) for job in jobs}
     tail = TAIL * workers
     done: dict[int, Outcome] = {}
