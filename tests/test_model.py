@@ -52,7 +52,7 @@ def test_cell_refs_and_fields_pickle_by_their_fields() -> None:
     assert pickle.loads(pickle.dumps(field)).step == 0.0001
 
 
-def test_a_project_is_found_by_its_key_in_a_list_or_an_index() -> None:
+def test_a_project_is_found_by_its_key_the_first_of_a_repeated_name() -> None:
     from budgetlint.model_d import find_project, project_index
     from budgetlint.model_p import ProjectFacts
 
@@ -69,5 +69,5 @@ def test_a_project_is_found_by_its_key_in_a_list_or_an_index() -> None:
         ("别的项目", None),
         ("", None),
     ]:
-        found = [find_project(name, facts), find_project(name, index)]
-        assert [f.sheet if f else None for f in found] == [sheet, sheet]
+        found = find_project(name, index)
+        assert (found.sheet if found else None) == sheet

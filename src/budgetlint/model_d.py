@@ -293,18 +293,10 @@ def project_key(name: str) -> str:
     return k
 
 
-def find_project(
-    name: str, facts: Sequence[ProjectFacts] | Mapping[str, ProjectFacts]
-) -> ProjectFacts | None:
-    """The form P whose project is ``name`` (same key); the first one of a repeated name.
-
-    ``facts`` may be a :func:`project_index` of them, for many lookups."""
+def find_project(name: str, index: Mapping[str, ProjectFacts]) -> ProjectFacts | None:
+    """The form P whose project is ``name`` (same key), in a :func:`project_index`."""
     key = project_key(name)
-    if not key:
-        return None
-    if isinstance(facts, Mapping):
-        return facts.get(key)
-    return next((f for f in facts if project_key(f.project) == key), None)
+    return index.get(key) if key else None
 
 
 def project_index(facts: Sequence[ProjectFacts]) -> dict[str, ProjectFacts]:

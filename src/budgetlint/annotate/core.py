@@ -357,7 +357,7 @@ def _clear_pkg(pkg: Package, stats: ClearStats) -> ClearStats:
             if isinstance(original, str):  # a version 1 record: base64 in the JSON
                 pkg.write(part, R.unpack(original))
             else:
-                pkg.restore(part, R.original_member(pkg, original, blob, part))
+                pkg.restore(part, *R.original_member(pkg, original, blob, part))
             stats.parts_restored.append(part)
         elif pkg.has(part):
             mismatch.add(part)

@@ -64,13 +64,17 @@ class StoredMember:
     size: int
 
     def data(self) -> bytes:
-        """The member's data (never inflated past its declared size)."""
+        """The member's data, never inflated past its declared size, its size and CRC
+        checked (as zipfile reads a member): ``zlib.error`` or ``BadZipFile`` else."""
         if self.method == zipfile.ZIP_STORED:
-            return self.raw
-        inflate = zlib.decompressobj(-15)
-        data = inflate.decompress(self.raw, self.size + 1)
-        if not inflate.eof or len(data) != self.size:
-            raise zlib.error("incomplete deflate stream")
+            data = self.raw
+        else:
+            inflate = zlib.decompressobj(-15)
+            data = inflate.decompress(self.raw, self.size + 1)
+            if not inflate.eof:
+                raise zlib.error("incomplete deflate stream")
+        if len(data) != self.size or zlib.crc32(data) != self.crc:
+            raise zipfile.BadZipFile("CRC or size mismatch")
         return data
 
     @classmethod
@@ -104,10 +108,6 @@ class Package:
         #: source (compression method, compressed bytes), which :meth:`save` copies
         #: without compressing it again.
         self._stored: dict[str, StoredMember] = {}
-        #: part -> (its bytes, what was made of them): a part's text, its relationships.
-        #: Valid while the part holds the same bytes object (each write puts a new one);
-        #: the same text object also lets xmltext reuse its walks over it.
-        self._texts: dict[str, tuple[bytes, str]] = {}
         #: key -> (the bytes of the parts it was derived from, the value): see :meth:`derived`.
         self._derived: dict[object, tuple[tuple[bytes | None, ...], Any]] = {}
         self._load()
@@ -172,26 +172,19 @@ class Package:
         raw = blob[start : start + info.compress_size]
         if len(raw) < info.compress_size:
             raise EOFError("member cut short")
-        if info.compress_type == zipfile.ZIP_STORED:
-            data = raw
-        else:
-            inflate = zlib.decompressobj(-15)
-            data = inflate.decompress(raw, info.file_size + 1)  # never past the declared size
-            if not inflate.eof:
-                raise zlib.error("incomplete deflate stream")
-        if len(data) != info.file_size or zlib.crc32(data) != info.CRC:
-            raise zipfile.BadZipFile("CRC or size mismatch")
-        self._stored[info.filename] = StoredMember(info.compress_type, raw, info.CRC, len(data))
+        member = StoredMember(info.compress_type, raw, info.CRC, info.file_size)
+        data = member.data()
+        self._stored[info.filename] = member
         return data
 
     def stored(self, part: str) -> StoredMember | None:
         """The part's member as stored in the source (stored or deflated), while it is unchanged."""
         return self._stored.get(part)
 
-    def restore(self, part: str, member: StoredMember) -> None:
-        """Put back an existing part's member as it was stored: its data, and its bytes
-        for :meth:`save` to copy as they are."""
-        self.write(part, member.data())
+    def restore(self, part: str, member: StoredMember, data: bytes) -> None:
+        """Put back an existing part's member as it was stored: its data (``member``'s,
+        as :meth:`StoredMember.data` gave it), and its bytes for :meth:`save` to copy."""
+        self.write(part, data)
         self._stored[part] = member
 
     # -- parts -----------------------------------------------------------------------
@@ -209,16 +202,16 @@ class Package:
             raise self.fail("缺少部件 (missing part)", part) from None
 
     def text(self, part: str) -> str:
+        """The part decoded (once per version of it: the same text object also lets
+        xmltext reuse its walks over it)."""
         raw = self.read(part)
-        known = self._texts.get(part)
-        if known is not None and known[0] is raw:
-            return known[1]
+        return self.derived(("text", part), (part,), lambda: self._decode(part, raw))
+
+    def _decode(self, part: str, raw: bytes) -> str:
         try:
-            text = raw.decode("utf-8-sig") if raw[:3] == b"\xef\xbb\xbf" else raw.decode("utf-8")
+            return raw.decode("utf-8-sig") if raw[:3] == b"\xef\xbb\xbf" else raw.decode("utf-8")
         except UnicodeDecodeError:
             raise self.fail("不是 UTF-8 编码的 XML", part) from None
-        self._texts[part] = (raw, text)
-        return text
 
     def write(self, part: str, data: bytes | str, *, compress: bool = True) -> None:
         """Replace or add a part (new parts go to the end of the zip; ``compress``
@@ -235,8 +228,8 @@ class Package:
                 self._lower.add(part.lower())
         self._stored.pop(part, None)
         self.data[part] = raw
-        if isinstance(data, str):
-            self._texts[part] = (raw, data)
+        if isinstance(data, str):  # its text is known: not decoded again
+            self._derived[("text", part)] = ((raw,), data)
 
     def remove(self, part: str) -> None:
         if part in self.data:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import zipfile
 import zlib
 from typing import Any
 
@@ -51,22 +52,23 @@ def original_entry(offset: int, member: StoredMember) -> dict[str, int]:
     }
 
 
-def original_member(pkg: Package, entry: dict[str, Any], blob: bytes, part: str) -> StoredMember:
-    """The original member an :func:`original_entry` points at, its CRC checked."""
+def original_member(
+    pkg: Package, entry: dict[str, Any], blob: bytes, part: str
+) -> tuple[StoredMember, bytes]:
+    """The original member an :func:`original_entry` points at, and its data (its
+    size and CRC checked)."""
     try:
         at, length = int(entry["offset"]), int(entry["length"])
         method, crc, size = int(entry["method"]), int(entry["crc"]), int(entry["size"])
     except (KeyError, TypeError, ValueError):
         raise pkg.fail("复核记录无法读取 (annotation record unreadable)", part) from None
-    raw = blob[at : at + length]
-    member = StoredMember(method, raw, crc, size)
+    member = StoredMember(method, blob[at : at + length], crc, size)
     try:
-        ok = len(raw) == length and method in (0, 8) and zlib.crc32(member.data()) == crc
-    except zlib.error:
-        ok = False
-    if not ok:
-        raise pkg.fail("复核记录中的原始部件已损坏 (original part corrupt)", part)
-    return member
+        if len(member.raw) != length or method not in (0, 8):
+            raise zipfile.BadZipFile("not a member")
+        return member, member.data()
+    except (zlib.error, zipfile.BadZipFile):
+        raise pkg.fail("复核记录中的原始部件已损坏 (original part corrupt)", part) from None
 
 
 def unpack(text: str) -> bytes:

@@ -330,12 +330,7 @@ def add_legacy_drawing(xml: str, rid: str, at: int | None = None) -> str:
     rattr = f'xmlns:r="{R_NS}" r:id="{rid}"' if rp is None else f'{rp}id="{rid}"'
     if at is None or not xml.startswith("<", at):  # not known, or not an element's start
         at = drawing_slot(xml).at
-    pos = at
-    return xml[:pos] + f"<{top.prefix}legacyDrawing {rattr}/>" + xml[pos:]
-
-
-def legacy_drawing_rid(xml: str) -> str | None:
-    return drawing_slot(xml).rid
+    return xml[:at] + f"<{top.prefix}legacyDrawing {rattr}/>" + xml[at:]
 
 
 def remove_legacy_drawing(xml: str, rid: str) -> str:
